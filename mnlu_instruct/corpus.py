@@ -1,0 +1,111 @@
+"""The :class:`Corpus` description every reader module declares, and data-directory lookup."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Mapping, Optional, Union
+
+from .examples import Example
+from .schema import Record
+
+SPLITS = ("train", "validation", "test")
+TASK_TYPES = ("ner", "re", "ee", "dc", "nli", "sts", "qa")
+METRICS = (
+    "entity_f1",
+    "relation_micro_f1",
+    "multilabel_micro_f1",
+    "example_f1",
+    "pearson",
+    "accuracy",
+    "pico_word_f1",
+)
+DATA_DIR_ENV = "MNLU_DATA_DIR"
+
+
+class MissingCorpusError(FileNotFoundError):
+    """A corpus whose files are not in the data directory; the message says how to get them."""
+
+
+def resolve_data_dir(data_dir: Union[str, Path, None] = None) -> Path:
+    """``data_dir`` if given, else ``$MNLU_DATA_DIR``; raises if neither is set."""
+    chosen = data_dir if data_dir is not None else os.environ.get(DATA_DIR_ENV)
+    if not chosen:
+        raise MissingCorpusError(
+            f"no data directory: pass --data-dir or set {DATA_DIR_ENV} to the folder that holds "
+            "one sub-folder per corpus"
+        )
+    return Path(chosen).expanduser()
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Metadata of one corpus (or one evaluation dataset of a corpus) and how to read it.
+
+    ``reader(folder, split)`` yields schema records from ``folder`` (the corpus folder inside the
+    data directory); ``view(corpus, record)`` turns a record into examples (see ``views.py``).
+    ``files`` lists, per split, the files the reader needs, relative to the corpus folder.
+    ``split_sizes`` are the documented numbers of examples per split, checked by the tests.
+    """
+
+    name: str
+    display_name: str
+    task_type: str
+    metric: str
+    reader: Callable[[Path, str], Iterator[Record]]
+    view: Callable[["Corpus", Record], Iterator[Example]]
+    folder: str
+    files: Mapping[str, tuple[str, ...]]
+    split_sizes: Mapping[str, int]
+    license: str
+    citation: str
+    homepage: str
+    description: str = ""
+    benchmarks: tuple[str, ...] = ()
+    role: str = "eval"
+    non_commercial: bool = False
+    share_alike: bool = False
+    restricted: bool = False
+    access: str = ""
+    entity_types: tuple[tuple[str, str], ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()
+    negative_labels: tuple[str, ...] = ()
+    question: str = ""
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.task_type not in TASK_TYPES:
+            raise ValueError(f"corpus {self.name}: unknown task type {self.task_type!r}")
+        if self.metric not in METRICS:
+            raise ValueError(f"corpus {self.name}: unknown metric {self.metric!r}")
+        if self.role not in ("eval", "train"):
+            raise ValueError(f"corpus {self.name}: role must be 'eval' or 'train'")
+
+    @property
+    def splits(self) -> tuple[str, ...]:
+        return tuple(s for s in SPLITS if s in self.files)
+
+    def locate(self, data_dir: Union[str, Path, None] = None, split: Optional[str] = None) -> Path:
+        """The corpus folder; raises :class:`MissingCorpusError` naming what to obtain and where."""
+        folder = resolve_data_dir(data_dir) / self.folder
+        wanted = self.files[split] if split else tuple(f for fs in self.files.values() for f in fs)
+        missing = [name for name in wanted if not (folder / name).exists()]
+        if missing:
+            how = self.access or f"see {self.homepage}"
+            raise MissingCorpusError(
+                f"{self.display_name} ({self.name}): missing {', '.join(str(folder / m) for m in missing)}. "
+                f"{how} Place the files under {folder}/ as listed."
+            )
+        return folder
+
+    def read(self, split: str, data_dir: Union[str, Path, None] = None) -> Iterator[Record]:
+        """Yield the validated schema records of one split."""
+        if split not in self.files:
+            raise ValueError(f"{self.name} has no split {split!r}; it has {', '.join(self.splits)}")
+        yield from self.reader(self.locate(data_dir, split), split)
+
+    def examples(self, split: str, data_dir: Union[str, Path, None] = None) -> Iterator[Example]:
+        """Yield the prompt units of one split, in file order."""
+        for record in self.read(split, data_dir):
+            yield from self.view(self, record)

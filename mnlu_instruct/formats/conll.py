@@ -1,0 +1,104 @@
+"""CoNLL / IOB2 token-per-line files (``token<TAB>tag``, blank line between sentences).
+
+Sentences become :class:`~mnlu_instruct.schema.KBDocument` records whose text is the tokens
+joined by single spaces; each B/I run becomes an entity with offsets into that text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Optional
+
+from ..schema import CorpusFormatError, Entity, KBDocument, Passage
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of a CoNLL file: tokens, tags and the 1-based line number it starts on."""
+
+    tokens: tuple[str, ...]
+    tags: tuple[str, ...]
+    line: int
+
+
+def read_conll(
+    path: Path, *, columns: int = 2, tag_column: int = -1, skip_prefixes: tuple[str, ...] = ("-DOCSTART-",)
+) -> Iterator[Sentence]:
+    """Yield the sentences of a tab-separated CoNLL file with ``columns`` columns per token line.
+
+    A line with another number of columns, or a tag that is not ``O``/``B-…``/``I-…``/``B``/``I``,
+    raises :class:`CorpusFormatError` naming the file and line.
+    """
+    tokens: list[str] = []
+    tags: list[str] = []
+    start = 0
+    with open(path, encoding="utf-8") as handle:
+        for number, raw in enumerate(handle, start=1):
+            line = raw.rstrip("\r\n")
+            if not line.strip():
+                if tokens:
+                    yield Sentence(tuple(tokens), tuple(tags), start)
+                    tokens, tags = [], []
+                continue
+            if any(line.startswith(prefix) for prefix in skip_prefixes):
+                continue
+            cells = line.split("\t")
+            if len(cells) != columns:
+                raise CorpusFormatError(path, f"line {number}", f"expected {columns} tab-separated columns, found {len(cells)}: {line!r}")
+            tag = cells[tag_column]
+            if not (tag == "O" or tag[:1] in ("B", "I") and (len(tag) == 1 or tag[1] == "-")):
+                raise CorpusFormatError(path, f"line {number}", f"not an IOB2 tag: {tag!r}")
+            if not tokens:
+                start = number
+            tokens.append(cells[0])
+            tags.append(tag)
+    if tokens:
+        yield Sentence(tuple(tokens), tuple(tags), start)
+
+
+def iob_spans(tags: tuple[str, ...], default_type: Optional[str] = None) -> list[tuple[str, int, int]]:
+    """``(type, first_token, last_token_exclusive)`` for each entity of an IOB2 tag sequence.
+
+    An ``I-`` tag that does not continue an entity of its type starts a new one (as seqeval's
+    default, non-strict mode does). Untyped ``B``/``I`` tags take ``default_type``.
+    """
+    spans: list[tuple[str, int, int]] = []
+    current: Optional[list] = None
+    for index, tag in enumerate(tags):
+        if tag == "O":
+            current = None
+            continue
+        prefix, _, name = tag.partition("-")
+        name = name or default_type or ""
+        if prefix == "B" or current is None or current[0] != name:
+            current = [name, index, index + 1]
+            spans.append(current)  # type: ignore[arg-type]
+        else:
+            current[2] = index + 1
+    return [tuple(span) for span in spans]  # type: ignore[misc]
+
+
+def sentence_to_document(
+    sentence: Sentence, *, doc_id: str, default_type: Optional[str] = None, type_map: Optional[dict[str, str]] = None
+) -> KBDocument:
+    """A sentence as a KBDocument: tokens joined by spaces, one entity per IOB span."""
+    starts: list[int] = []
+    position = 0
+    for token in sentence.tokens:
+        starts.append(position)
+        position += len(token) + 1
+    text = " ".join(sentence.tokens)
+    entities = []
+    for number, (name, first, last) in enumerate(iob_spans(sentence.tags, default_type)):
+        begin, end = starts[first], starts[last - 1] + len(sentence.tokens[last - 1])
+        entities.append(
+            Entity(id=f"{doc_id}-E{number}", type=(type_map or {}).get(name, name), text=(text[begin:end],), offsets=((begin, end),))
+        )
+    return KBDocument(
+        id=doc_id,
+        document_id=doc_id,
+        text=text,
+        passages=(Passage(id=f"{doc_id}-P0", type="sentence", offsets=((0, len(text)),)),),
+        entities=tuple(entities),
+    )

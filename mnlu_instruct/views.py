@@ -1,0 +1,158 @@
+"""Task views: schema records to examples, one function per answer layout.
+
+A corpus names its view; the common ones are here. Spans are listed in text order
+(first offset, then end), relation arguments are marked inline with ``<e1>``/``<e2>`` tags.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from .corpus import Corpus
+from .examples import ChoiceAnswer, Example, SpanAnswer
+from .schema import Entity, KBDocument, Pair, QA, SchemaError, TextClassification
+
+ARG1_TAGS = ("<e1>", "</e1>")
+ARG2_TAGS = ("<e2>", "</e2>")
+
+
+def span_answer(entities: tuple[Entity, ...] | list[Entity], types: tuple[tuple[str, str], ...]) -> SpanAnswer:
+    """Mentions grouped by asked type, each group in text order; unasked types are dropped."""
+    ordered = sorted(entities, key=lambda e: (e.offsets[0][0], e.offsets[-1][1], e.id))
+    return SpanAnswer(
+        tuple((name, tuple(e.surface for e in ordered if e.type == name)) for name, _ in types)
+    )
+
+
+def span_view(corpus: Corpus, doc: KBDocument) -> Iterator[Example]:
+    """NER: one example per document asking every entity type of the corpus."""
+    yield Example(
+        id=doc.id,
+        source=corpus.name,
+        task_type=corpus.task_type,
+        document_id=doc.document_id,
+        text=doc.text,
+        answer=span_answer(doc.entities, corpus.entity_types),
+        types=corpus.entity_types,
+    )
+
+
+def _label_index(corpus: Corpus, label: str, where: str) -> int:
+    names = [name for name, _ in corpus.labels]
+    if label not in names:
+        raise SchemaError(f"corpus {corpus.name!r}, {where}: label {label!r} is not one of {names}")
+    return names.index(label)
+
+
+def _negative_indices(corpus: Corpus) -> tuple[int, ...]:
+    return tuple(i for i, (name, _) in enumerate(corpus.labels) if name in corpus.negative_labels)
+
+
+def mark_arguments(text: str, arg1: Entity, arg2: Entity) -> str:
+    """The text with ``<e1>…</e1>`` around the first argument and ``<e2>…</e2>`` around the second."""
+    inserts = [
+        (arg1.offsets[0][0], 1, ARG1_TAGS[0]),
+        (arg1.offsets[-1][1], 0, ARG1_TAGS[1]),
+        (arg2.offsets[0][0], 1, ARG2_TAGS[0]),
+        (arg2.offsets[-1][1], 0, ARG2_TAGS[1]),
+    ]
+    pieces, last = [], 0
+    for position, _, tag in sorted(inserts):
+        pieces.append(text[last:position])
+        pieces.append(tag)
+        last = position
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def relation_view(corpus: Corpus, doc: KBDocument) -> Iterator[Example]:
+    """RE: one multiple-choice example per candidate pair (``doc.relations``), arguments marked inline.
+
+    ``corpus.question`` is a format string with ``{arg1}`` and ``{arg2}`` (the marked surfaces).
+    """
+    entities = {e.id: e for e in doc.entities}
+    options = tuple(text for _, text in corpus.labels)
+    for relation in doc.relations:
+        try:
+            arg1, arg2 = entities[relation.arg1_id], entities[relation.arg2_id]
+        except KeyError as missing:
+            raise SchemaError(
+                f"corpus {corpus.name!r}, document {doc.document_id}: relation {relation.id} "
+                f"points at unknown entity {missing}"
+            ) from None
+        where = f"document {doc.document_id}, relation {relation.id}"
+        yield Example(
+            id=f"{doc.id}/{relation.id}",
+            source=corpus.name,
+            task_type=corpus.task_type,
+            document_id=doc.document_id,
+            text=mark_arguments(doc.text, arg1, arg2),
+            answer=ChoiceAnswer((_label_index(corpus, relation.type, where),)),
+            options=options,
+            negative_options=_negative_indices(corpus),
+            question=corpus.question.format(
+                arg1=f"{ARG1_TAGS[0]}{arg1.surface}{ARG1_TAGS[1]}",
+                arg2=f"{ARG2_TAGS[0]}{arg2.surface}{ARG2_TAGS[1]}",
+            ),
+        )
+
+
+def classification_view(corpus: Corpus, record: TextClassification) -> Iterator[Example]:
+    """DC: one multiple-choice example; multi-label, with the corpus's negative option when no label applies."""
+    labels = record.labels or corpus.negative_labels[:1]
+    selected = sorted({_label_index(corpus, label, f"document {record.document_id}") for label in labels})
+    yield Example(
+        id=record.id,
+        source=corpus.name,
+        task_type=corpus.task_type,
+        document_id=record.document_id,
+        text=record.text,
+        answer=ChoiceAnswer(tuple(selected)),
+        options=tuple(text for _, text in corpus.labels),
+        multi_label=True,
+        negative_options=_negative_indices(corpus),
+        question=corpus.question,
+    )
+
+
+def sts_option(score: float, n_options: int) -> int:
+    """The option index of a real-valued score on a 0..n-1 integer scale (round half up, clipped)."""
+    return min(n_options - 1, max(0, int(score + 0.5)))
+
+
+def pair_view(corpus: Corpus, pair: Pair) -> Iterator[Example]:
+    """NLI (label options) and STS (integer score options, the float gold kept as ``gold_score``)."""
+    options = tuple(text for _, text in corpus.labels)
+    if isinstance(pair.label, float):
+        selected, gold_score = sts_option(pair.label, len(options)), pair.label
+    else:
+        selected, gold_score = _label_index(corpus, pair.label, f"pair {pair.id}"), None
+    yield Example(
+        id=pair.id,
+        source=corpus.name,
+        task_type=corpus.task_type,
+        document_id=pair.document_id,
+        text=pair.text_1,
+        text_2=pair.text_2,
+        answer=ChoiceAnswer((selected,)),
+        options=options,
+        negative_options=_negative_indices(corpus),
+        question=corpus.question,
+        gold_score=gold_score,
+    )
+
+
+def qa_view(corpus: Corpus, qa: QA) -> Iterator[Example]:
+    """QA: the record's question over its context, its choices as options."""
+    if len(qa.answer) != 1 or qa.answer[0] not in qa.choices:
+        raise SchemaError(f"corpus {corpus.name!r}, question {qa.id}: answer {qa.answer} not among {qa.choices}")
+    yield Example(
+        id=qa.id,
+        source=corpus.name,
+        task_type=corpus.task_type,
+        document_id=qa.document_id,
+        text=qa.context,
+        answer=ChoiceAnswer((qa.choices.index(qa.answer[0]),)),
+        options=qa.choices,
+        question=qa.question,
+    )
