@@ -156,3 +156,53 @@ def qa_view(corpus: Corpus, qa: QA) -> Iterator[Example]:
         options=qa.choices,
         question=qa.question,
     )
+
+
+def event_view(corpus: Corpus, doc: KBDocument) -> Iterator[Example]:
+    """EE: one span example, then one multiple-choice example per distinct trigger and event attribute.
+
+    The span example asks every type of ``corpus.entity_types``; the reader types trigger spans and argument
+    spans by role, and a span that several events share (same type, same offsets) is listed once.
+    ``corpus.extra["event_attributes"]`` lists ``(name, question, ((value, option text), ...))``: the name
+    ``"type"`` asks ``Event.type``, any other name the value in ``Event.attributes``. ``question`` is a format
+    string with ``{trigger}``, and the trigger is marked ``<e1>…</e1>`` in the text. Events that share one
+    trigger span are asked once, and not at all about an attribute on which they disagree (ambiguous).
+    """
+    spans = {(span.type, span.offsets): span for span in [*doc.entities, *(event.trigger for event in doc.events)]}
+    yield Example(
+        id=doc.id,
+        source=corpus.name,
+        task_type=corpus.task_type,
+        document_id=doc.document_id,
+        text=doc.text,
+        answer=span_answer(list(spans.values()), corpus.entity_types),
+        types=corpus.entity_types,
+    )
+    by_trigger: dict = {}
+    for event in doc.events:
+        by_trigger.setdefault(event.trigger.offsets, []).append(event)
+    for events in by_trigger.values():
+        trigger = events[0].trigger
+        start, end = trigger.offsets[0][0], trigger.offsets[-1][1]
+        text = f"{doc.text[:start]}{ARG1_TAGS[0]}{doc.text[start:end]}{ARG1_TAGS[1]}{doc.text[end:]}"
+        for name, question, values in corpus.extra.get("event_attributes", ()):
+            found = {event.type if name == "type" else dict(event.attributes).get(name) for event in events}
+            if len(found) != 1:
+                continue
+            value = found.pop()
+            names = [option for option, _ in values]
+            if value not in names:
+                raise SchemaError(
+                    f"corpus {corpus.name!r}, document {doc.document_id}: event {events[0].id} has {name} "
+                    f"{value!r}, not one of {names}"
+                )
+            yield Example(
+                id=f"{doc.id}/{trigger.id}/{name}",
+                source=corpus.name,
+                task_type=corpus.task_type,
+                document_id=doc.document_id,
+                text=text,
+                answer=ChoiceAnswer((names.index(value),)),
+                options=tuple(option_text for _, option_text in values),
+                question=question.format(trigger=f"{ARG1_TAGS[0]}{trigger.surface}{ARG1_TAGS[1]}"),
+            )

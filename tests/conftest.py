@@ -9,6 +9,11 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
+# Tests never reach the Hub: everything they read is local.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
 
 def find_data_dir() -> Path:
     """``$MNLU_DATA_DIR`` if set, else the ``shared/data`` folder beside the repository checkout."""

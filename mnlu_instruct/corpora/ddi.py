@@ -1,0 +1,166 @@
+"""DDI corpus 2013 (DDIExtraction 2013): drug–drug interactions, in BLURB's document split.
+
+The XML is read from ``original/DDICorpus-2013.zip`` without unpacking. BLURB's split lists
+(``blurb_split/{train,dev,test}_files.tsv``, paths like ``train_dataset/DrugBank/X.xml``) name
+624 / 90 documents of the official ``Train`` folder and the 191 documents of the official test set for
+the DDI task. One record per sentence with at least one ``<pair>``; every ``<pair>`` is a candidate,
+labelled with its ``type`` (mechanism, effect, advise, int) or ``false``.
+
+Counts: the candidates are exactly BLURB's (25,296 / 2,496 / 5,716) and the test positives are the
+official 979 (train 3,552, dev 469).
+
+Decisions:
+
+- One training pair (``DDI-DrugBank.d236.s29.p0``, Dextroamphetamine) is ``ddi="true"`` with no type;
+  it is labelled ``int``, the guidelines' label for an interaction stated without further detail.
+- One mention has both fragments off by one character (``DDI-DrugBank.d216.s16.e2``, ``(R)-warfarin``
+  given as ``95-98;107-114``): :data:`OFFSET_FIXES` corrects it, and the corrected offsets are checked
+  like every other.
+- ``document_id`` is the PubMed id (the file name) for MedLine documents, so that overlap with other
+  corpora can be checked, and the corpus's own document id (``DDI-DrugBank.d216``) for DrugBank ones.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..corpus import Corpus
+from ..formats import ddi_xml
+from ..schema import CorpusFormatError, Entity, KBDocument, Passage, Relation, validate_kb
+from ..views import relation_view
+
+NAME = "ddi"
+ARCHIVE = "original/DDICorpus-2013.zip"
+NEGATIVE = "false"
+UNTYPED = "int"
+SPLIT_FILES = {
+    "train": "blurb_split/train_files.tsv",
+    "validation": "blurb_split/dev_files.tsv",
+    "test": "blurb_split/test_files.tsv",
+}
+FILES = {split: (ARCHIVE, listing) for split, listing in SPLIT_FILES.items()}
+MEMBER_PREFIXES = {
+    "train_dataset/": "DDICorpus/Train/",
+    "test_dataset/": "DDICorpus/Test/Test for DDI Extraction task/",
+}
+OFFSET_FIXES = {"DDI-DrugBank.d216.s16.e2": "96-99;108-115"}
+"""Known bad charOffsets in the official XML, by entity id, and their correction."""
+
+LABELS = (
+    ("mechanism", "Mechanism: one drug changes the pharmacokinetics of the other (its absorption, metabolism, "
+                  "distribution, excretion or blood levels)"),
+    ("effect", "Effect: the interaction changes the effect of the drugs or describes a pharmacodynamic "
+               "mechanism (e.g. a stronger effect, an adverse effect or an antagonised effect)"),
+    ("advise", "Advice: the text recommends or advises something about using the two drugs together "
+               "(e.g. avoid the combination, adjust the dose or monitor the patient)"),
+    ("int", "Interaction without detail: the text states that the two drugs interact but says nothing more"),
+    (NEGATIVE, "No interaction: the text states no interaction between these two drugs"),
+)
+LABEL_NAMES = frozenset(name for name, _ in LABELS)
+
+
+def split_members(listing: Path) -> list[str]:
+    """The zip members named by a BLURB split list, in its order."""
+    members = []
+    with open(listing, encoding="utf-8") as handle:
+        for number, raw in enumerate(handle, start=1):
+            line = raw.strip()
+            if not line:
+                continue
+            prefix = next((p for p in MEMBER_PREFIXES if line.startswith(p)), None)
+            if prefix is None:
+                expected = " or ".join(MEMBER_PREFIXES)
+                raise CorpusFormatError(listing, f"line {number}", f"expected a path under {expected}: {line!r}")
+            members.append(MEMBER_PREFIXES[prefix] + line[len(prefix) :])
+    return members
+
+
+def _document_id(document: ddi_xml.Document) -> str:
+    stem = Path(document.member).stem
+    return stem if "/MedLine/" in document.member else document.id
+
+
+def _record(split: str, document: ddi_xml.Document, sentence: ddi_xml.Sentence, archive: Path) -> KBDocument:
+    where = f"member {document.member}, sentence {sentence.id}"
+    relations = []
+    for pair in sentence.pairs:
+        label = (pair.type or UNTYPED) if pair.ddi else NEGATIVE
+        if label not in LABEL_NAMES:
+            raise CorpusFormatError(archive, f"{where}, pair {pair.id}", f"unknown interaction type {label!r}")
+        relations.append(Relation(id=pair.id, type=label, arg1_id=pair.e1, arg2_id=pair.e2))
+    return KBDocument(
+        id=f"{NAME}-{split}-{sentence.id}",
+        document_id=_document_id(document),
+        text=sentence.text,
+        passages=(Passage(id=sentence.id, type="sentence", offsets=((0, len(sentence.text)),)),),
+        entities=tuple(
+            Entity(id=m.id, type=m.type, text=m.fragments, offsets=m.offsets) for m in sentence.entities
+        ),
+        relations=tuple(relations),
+    )
+
+
+def read(folder: Path, split: str) -> Iterator[KBDocument]:
+    """One record per sentence with at least one candidate pair, in split-list order."""
+    archive = folder / ARCHIVE
+    members = split_members(folder / SPLIT_FILES[split])
+    try:
+        bundle = zipfile.ZipFile(archive)
+    except zipfile.BadZipFile as error:
+        raise CorpusFormatError(archive, "archive", f"not a readable zip file: {error}") from None
+    with bundle:
+        present = set(bundle.namelist())
+        for member in members:
+            if member not in present:
+                listed = SPLIT_FILES[split]
+                raise CorpusFormatError(archive, f"member {member}", f"listed in {listed} but not in the zip")
+            document = ddi_xml.read_document(archive, bundle, member, OFFSET_FIXES)
+            for sentence in document.sentences:
+                if sentence.pairs:
+                    record = _record(split, document, sentence, archive)
+                    yield validate_kb(record, corpus=NAME, source=f"{archive}:{member}")
+
+
+CORPORA = (
+    Corpus(
+        name=NAME,
+        display_name="DDI corpus 2013",
+        task_type="re",
+        metric="relation_micro_f1",
+        reader=read,
+        view=relation_view,
+        folder="ddi",
+        files=FILES,
+        split_sizes={"train": 25296, "validation": 2496, "test": 5716},
+        license="CC BY-NC 4.0 (Creative Commons Attribution-NonCommercial 4.0 International), per the authors' README",
+        citation=(
+            "Herrero-Zazo M, Segura-Bedmar I, Martinez P, Declerck T. The DDI corpus: an annotated corpus with "
+            "pharmacological substances and drug-drug interactions. J Biomed Inform. 2013;46(5):914-920."
+        ),
+        homepage="https://github.com/isegura/DDICorpus",
+        description=(
+            "DrugBank texts and MedLine abstracts with drug mentions and the drug-drug interactions stated between "
+            "them in each sentence, typed as mechanism, effect, advise or int; every candidate drug pair of the "
+            "official release is asked as multiple choice, in BLURB's 624 / 90 / 191 document split."
+        ),
+        benchmarks=("blue", "blurb"),
+        role="eval",
+        non_commercial=True,
+        access=(
+            "Public: download DDICorpus-2013.zip from https://github.com/isegura/DDICorpus into ddi/original/ "
+            "(do not unzip it), and BLURB's split lists indexing/DDI/{train,dev,test}_files.tsv "
+            "(BLURB data_generation package) into ddi/blurb_split/."
+        ),
+        entity_types=(
+            ("drug", "a drug approved for human use"),
+            ("brand", "a drug's brand (trade) name"),
+            ("group", "a group or class of drugs"),
+            ("drug_n", "an active substance not approved for human use"),
+        ),
+        labels=LABELS,
+        negative_labels=(NEGATIVE,),
+        question="Which interaction does the text state between the drugs {arg1} and {arg2}?",
+    ),
+)

@@ -1,0 +1,239 @@
+"""The Python side of the ``mnlu_*`` lm-evaluation-harness tasks (``lm_eval_tasks/``).
+
+The task YAMLs name these functions through ``lm_eval_tasks/utils.py``:
+
+- :func:`load_docs` (``custom_dataset``): the test examples of one corpus, read from the local data
+  directory with the package's readers, else from the ``eval_<corpus>`` config of the published dataset
+  (:data:`HUB_DATASET_ID`). Each document holds the prompt and target written by ``prompts.render``.
+- :func:`process_results`: per document, one item ``(key, corpus, example id, prediction)`` per metric key.
+- :func:`aggregate`: corpus-level scoring of those items with ``scoring.score_examples``, the scorer of
+  ``mnlu score``; the metric keys of one task share a single scoring pass.
+
+Scoring modes (lm-eval ``--metadata '{"mode": ...}'``): ``strict`` (default) emits the benchmark metrics
+(``score``, ``f1``, ...); ``paper`` emits the BioMistral-NLU rules' values under the same names with a
+``_paper`` suffix; ``both`` emits the two side by side.
+
+Also here: :func:`tasks_included`, which puts the tasks folder on every ``TaskManager``'s include path
+(``mnlu eval``), and two reference models for self-checks: ``mnlu-gold`` answers each document's target,
+``mnlu-empty`` answers nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any, Optional
+
+import datasets
+from lm_eval.api.model import LM
+from lm_eval.api.registry import register_model
+
+from .corpora import get_corpus
+from .corpus import DATA_DIR_ENV, Corpus, MissingCorpusError
+from .examples import Example
+from .prompts import render
+from .resources import tasks_dir
+from .scoring import score_examples
+
+log = logging.getLogger(__name__)
+
+HUB_DATASET_ID = "mnlu-instruct/MNLU-Instruct"
+"""The published dataset; its ``eval_<corpus>`` configs hold the public evaluation sets."""
+
+MODES = ("strict", "paper", "both")
+PAPER_SUFFIX = "_paper"
+
+RESULT_KEYS: dict[str, tuple[str, ...]] = {
+    "entity_f1": ("score", "precision", "recall", "f1", "parse_failures"),
+    "relation_micro_f1": ("score", "precision", "recall", "f1", "parse_failures"),
+    "multilabel_micro_f1": ("score", "precision", "recall", "f1", "parse_failures"),
+    "example_f1": ("score", "precision", "recall", "f1", "parse_failures"),
+    "pico_word_f1": ("score", "precision", "recall", "f1", "parse_failures"),
+    "pearson": ("score", "pearson", "parse_failures"),
+    "accuracy": ("score", "accuracy", "parse_failures"),
+}
+"""The values of ``score_examples``' result that a task reports, per corpus metric (``score`` is the primary one)."""
+
+LOWER_IS_BETTER = frozenset({"parse_failures"})
+
+_EXAMPLES: dict[tuple[str, str], Example] = {}
+"""Every loaded example by (corpus, id): the items name examples, the scorer needs them whole."""
+
+
+def load_docs(corpus: str, data_dir: Optional[str] = None, mode: str = "strict", **_lm_eval: Any) -> dict:
+    """``custom_dataset`` hook: ``{"test": Dataset}`` of the corpus's test examples, rendered.
+
+    ``data_dir`` (from ``--metadata``) or ``$MNLU_DATA_DIR`` selects local files; a public corpus without
+    them comes from the Hub, a restricted one raises :class:`MissingCorpusError` saying how to get it.
+    ``_lm_eval`` takes what lm-eval adds to every call (``version``, ``config_source``, model arguments).
+    """
+    if mode not in MODES:
+        raise ValueError(f"mnlu_{corpus}: mode must be one of {', '.join(MODES)}, not {mode!r}")
+    ids, prompts, targets = _rendered(corpus, data_dir or os.environ.get(DATA_DIR_ENV))
+    n = len(ids)
+    columns = {"id": ids, "source": (corpus,) * n, "prompt": prompts, "target": targets, "mode": (mode,) * n}
+    return {"test": datasets.Dataset.from_dict({name: list(values) for name, values in columns.items()})}
+
+
+@lru_cache(maxsize=32)
+def _rendered(corpus: str, data_dir: Optional[str]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Ids, prompts and targets of the corpus's test examples; read and rendered once per process."""
+    spec = get_corpus(corpus)
+    examples = _local_examples(spec, data_dir)
+    if examples is None:
+        examples = _hub_examples(spec)
+    ids, prompts, targets = [], [], []
+    for example in examples:
+        rendered = render(example)
+        _EXAMPLES[(corpus, example.id)] = example
+        ids.append(example.id)
+        prompts.append(rendered.prompt)
+        targets.append(rendered.target)
+    return tuple(ids), tuple(prompts), tuple(targets)
+
+
+def _local_examples(spec: Corpus, data_dir: Optional[str]) -> Optional[list[Example]]:
+    """The test examples from ``data_dir``; ``None`` when a public corpus should come from the Hub."""
+    if data_dir:
+        try:
+            spec.locate(data_dir, "test")
+        except MissingCorpusError:
+            if spec.restricted:
+                raise
+            log.warning("mnlu_%s: no local files under %s; loading it from the Hub", spec.name, data_dir)
+            return None
+        return list(spec.examples("test", data_dir))
+    if spec.restricted:
+        raise MissingCorpusError(
+            f"mnlu_{spec.name}: {spec.display_name} cannot be redistributed, so it is read from a local data "
+            f"directory: set {DATA_DIR_ENV} or pass --metadata '{{\"data_dir\": \"DIR\"}}' to lm_eval. {spec.access}"
+        )
+    return None
+
+
+def _hub_examples(spec: Corpus) -> list[Example]:
+    """The test examples of the ``eval_<corpus>`` config of the published dataset (its ``example`` column)."""
+    config = f"eval_{spec.name}"
+    try:
+        rows = datasets.load_dataset(HUB_DATASET_ID, config, split="test")
+    except Exception as error:  # offline, not cached, no such config: say what to do instead
+        raise MissingCorpusError(
+            f"mnlu_{spec.name}: no local data directory ({DATA_DIR_ENV} or --metadata data_dir) holds "
+            f"{spec.display_name}, and {HUB_DATASET_ID} ({config}) could not be loaded: {error}. "
+            f"{spec.access}".strip()
+        ) from error
+    if "example" not in rows.column_names:
+        raise ValueError(f"{HUB_DATASET_ID} ({config}) has no 'example' column; columns: {rows.column_names}")
+    return [Example.from_dict(json.loads(row) if isinstance(row, str) else row) for row in rows["example"]]
+
+
+def metric_keys(metric: str, mode: str) -> tuple[str, ...]:
+    """The metric keys a task with corpus metric ``metric`` reports in ``mode``."""
+    suffixes = {"strict": ("",), "paper": (PAPER_SUFFIX,), "both": ("", PAPER_SUFFIX)}[mode]
+    return tuple(name + suffix for suffix in suffixes for name in RESULT_KEYS[metric])
+
+
+def process_results(doc: dict, results: Sequence[str]) -> dict[str, tuple[str, str, str, str]]:
+    """``process_results`` hook: the generated answer as one item per metric key, scored in :func:`aggregate`."""
+    metric = get_corpus(doc["source"]).metric
+    return {key: (key, doc["source"], doc["id"], results[0]) for key in metric_keys(metric, doc["mode"])}
+
+
+def aggregate(items: Sequence[tuple[str, str, str, str]]) -> float:
+    """Aggregation of every metric key: one value of the corpus-level scores of all items."""
+    key, source = items[0][0], items[0][1]
+    mode = "paper" if key.endswith(PAPER_SUFFIX) else "strict"
+    name = key.removesuffix(PAPER_SUFFIX)
+    ids = tuple(item[2] for item in items)
+    predictions = tuple(item[3] for item in items)
+    return float(_score(source, ids, predictions, mode)[name])
+
+
+@lru_cache(maxsize=8)
+def _score(source: str, ids: tuple[str, ...], predictions: tuple[str, ...], mode: str) -> dict[str, Any]:
+    """``score_examples`` once per (task, predictions, mode), shared by the task's metric keys."""
+    try:
+        examples = [_EXAMPLES[(source, example_id)] for example_id in ids]
+    except KeyError as missing:
+        raise LookupError(f"mnlu_{source}: example {missing} was not loaded by load_docs in this process") from None
+    return score_examples(examples, list(predictions), get_corpus(source).metric, mode)
+
+
+@contextmanager
+def tasks_included() -> Iterator[None]:
+    """While open, every lm-eval ``TaskManager`` also indexes the mnlu tasks folder (before any user path)."""
+    from lm_eval.tasks.manager import TaskManager
+
+    original = TaskManager.__init__
+    ours = str(tasks_dir())
+
+    def __init__(self: TaskManager, *args: Any, include_path: Any = None, **kwargs: Any) -> None:
+        users = include_path if isinstance(include_path, (list, tuple)) else [include_path] if include_path else []
+        original(self, *args, include_path=[ours, *(str(p) for p in users if str(p) != ours)], **kwargs)
+
+    TaskManager.__init__ = __init__
+    try:
+        yield
+    finally:
+        TaskManager.__init__ = original
+
+
+def run_lm_eval(argv: Sequence[str]) -> int:
+    """Run lm-eval's own command line (``lm_eval ARGS``) with the mnlu tasks included."""
+    from lm_eval.__main__ import cli_evaluate
+
+    saved = sys.argv
+    sys.argv = ["lm_eval", *argv]
+    try:
+        with tasks_included():
+            cli_evaluate()
+    finally:
+        sys.argv = saved
+    return 0
+
+
+def task_manager(include_defaults: bool = False, metadata: Optional[dict] = None):
+    """An lm-eval ``TaskManager`` that knows the mnlu tasks (and lm-eval's own with ``include_defaults``)."""
+    from lm_eval.tasks import TaskManager
+
+    return TaskManager(include_path=str(tasks_dir()), include_defaults=include_defaults, metadata=metadata)
+
+
+class _ReferenceLM(LM):
+    """A model that answers from the document itself; used to check the tasks end to end."""
+
+    def __init__(self, **_model_args: Any) -> None:
+        super().__init__()
+
+    def answer(self, doc: dict) -> str:
+        raise NotImplementedError
+
+    def generate_until(self, requests: list, disable_tqdm: bool = False) -> list[str]:
+        return [self.answer(request.doc) for request in requests]
+
+    def loglikelihood(self, requests: list, disable_tqdm: bool = False) -> list:
+        raise NotImplementedError("the mnlu reference models only generate")
+
+    def loglikelihood_rolling(self, requests: list, disable_tqdm: bool = False) -> list:
+        raise NotImplementedError("the mnlu reference models only generate")
+
+
+@register_model("mnlu-gold")
+class GoldLM(_ReferenceLM):
+    """Answers every document with its gold target: every metric at its maximum."""
+
+    def answer(self, doc: dict) -> str:
+        return doc["target"]
+
+
+@register_model("mnlu-empty")
+class EmptyLM(_ReferenceLM):
+    """Answers nothing: every F1 and accuracy at 0."""
+
+    def answer(self, doc: dict) -> str:
+        return ""

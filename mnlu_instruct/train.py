@@ -1,0 +1,453 @@
+"""Fine-tune a causal language model on MNLU-Instruct with TRL's ``SFTTrainer``, from a YAML recipe.
+
+A recipe names the base ``model``, the ``dataset`` (a folder written by ``mnlu build``, or a Hub id) and its
+``dataset_config``, the ``loss`` (``all`` tokens, as the paper did, or the ``answer`` only), an optional
+``chat_template`` and ``system_prompt``, ``model_init_kwargs`` for ``from_pretrained``, an optional ``lora``
+block (``peft.LoraConfig`` fields) and a ``training`` block of ``trl.SFTConfig`` fields. Recipes shipped in
+``recipes/`` are addressed by name (``--config lora``). Run ``mnlu train`` or ``python -m mnlu_instruct.train``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Optional, Sequence
+
+import yaml
+
+from . import __version__
+
+RECIPES_DIR = Path(__file__).resolve().parent / "recipes"
+LOSSES = ("all", "answer")
+DEVICES = ("cuda", "cpu")
+DEFAULT_OUTPUT_ROOT = Path("out") / "train"
+# SFTConfig fields that the recipe controls through its own keys.
+_MANAGED = {
+    "completion_only_loss": "loss",
+    "assistant_only_loss": "loss",
+    "use_cpu": "device",
+    "model_init_kwargs": "model_init_kwargs",
+    "chat_template_path": "chat_template",
+}
+_FLOAT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+")
+_HUB_ID = re.compile(r"[\w.-]+/[\w.-]+")
+
+
+class TrainError(ValueError):
+    """A problem with the recipe, the dataset, the model or the machine; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A training recipe: model, data, loss and the ``SFTConfig`` (``training``) and ``LoraConfig`` (``lora``)."""
+
+    name: str
+    description: str = ""
+    model: Optional[str] = None
+    dataset: Optional[str] = None
+    dataset_config: str = "all"
+    loss: str = "all"
+    device: str = "cuda"
+    chat_template: Optional[str] = None
+    system_prompt: Optional[str] = None
+    model_init_kwargs: dict[str, Any] = field(default_factory=dict)
+    lora: Optional[dict[str, Any]] = None
+    merge_adapter: bool = False
+    training: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def output_dir(self) -> Path:
+        return Path(self.training.get("output_dir") or DEFAULT_OUTPUT_ROOT / self.name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """What a run produced: where the model is, the final metrics and the trainer's log history."""
+
+    output_dir: Path
+    model_dir: Path
+    metrics: dict[str, float]
+    log_history: list[dict[str, float]]
+
+
+# ---------------------------------------------------------------- recipes
+
+
+def shipped_recipes() -> list[str]:
+    """Names of the recipes shipped with the package."""
+    return sorted(path.stem for path in RECIPES_DIR.glob("*.yaml"))
+
+
+def recipe_path(config: str) -> Path:
+    """A recipe file: ``config`` itself when it is a file, else the shipped recipe of that name."""
+    path = Path(config)
+    if path.is_file():
+        return path
+    shipped = RECIPES_DIR / f"{config}.yaml"
+    if shipped.is_file():
+        return shipped
+    raise TrainError(f"recipe {config!r} not found: give a YAML file or a shipped recipe ({', '.join(shipped_recipes())})")
+
+
+def load_recipe(config: str, overrides: Iterable[str] = (), values: Optional[dict[str, Any]] = None) -> Recipe:
+    """Read a recipe (file or shipped name), apply ``key=value`` overrides (YAML values, dotted keys:
+    ``training.max_steps=5``), then ``values`` (taken as they are: paths, names)."""
+    path = recipe_path(config)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        raise TrainError(f"{path}: not valid YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise TrainError(f"{path}: a recipe is a YAML mapping of keys to values")
+    data.setdefault("name", path.stem)
+    for item in overrides:
+        key, sep, raw = item.partition("=")
+        if not sep or not key:
+            raise TrainError(f"--set expects key=value (e.g. training.max_steps=10), got {item!r}")
+        _assign(data, key, yaml.safe_load(raw) if raw.strip() else raw)
+    for key, value in (values or {}).items():
+        _assign(data, key, value)
+    return recipe_from_dict(data, source=str(path))
+
+
+def recipe_from_dict(data: dict[str, Any], source: str = "recipe") -> Recipe:
+    """Validate a recipe mapping (keys, loss, device, block types) and build the :class:`Recipe`."""
+    known = [f.name for f in dataclasses.fields(Recipe)]
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise TrainError(f"{source}: unknown recipe key(s) {', '.join(unknown)}; known keys: {', '.join(known)}")
+    data = _numbers(data)
+    if data.get("loss", "all") not in LOSSES:
+        raise TrainError(f"{source}: loss must be one of {LOSSES} (all tokens, as the paper, or the answer only)")
+    if data.get("device", "cuda") not in DEVICES:
+        raise TrainError(f"{source}: device must be one of {DEVICES}")
+    for key in ("training", "model_init_kwargs", "lora"):
+        if data.get(key) is not None and not isinstance(data[key], dict):
+            raise TrainError(f"{source}: `{key}` must be a mapping of keys to values")
+    for key, owner in _MANAGED.items():
+        if key in (data.get("training") or {}):
+            raise TrainError(f"{source}: set training.{key} through the recipe's `{owner}` key")
+    data = {**data, "training": data.get("training") or {}, "model_init_kwargs": data.get("model_init_kwargs") or {}}
+    if data.get("merge_adapter") and not data.get("lora"):
+        raise TrainError(f"{source}: merge_adapter needs a `lora` block (it merges the trained adapter into the model)")
+    return Recipe(**data)
+
+
+def _assign(data: dict[str, Any], key: str, value: Any) -> None:
+    parts = key.split(".")
+    target = data
+    for part in parts[:-1]:
+        if target.get(part) is None:
+            target[part] = {}
+        target = target[part]
+        if not isinstance(target, dict):
+            raise TrainError(f"--set {key}: {part!r} is not a mapping in the recipe")
+    target[parts[-1]] = value
+
+
+def _numbers(value: Any) -> Any:
+    """YAML 1.1 reads ``2e-5`` as a string; turn such strings into floats, recursively."""
+    if isinstance(value, dict):
+        return {k: _numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_numbers(v) for v in value]
+    if isinstance(value, str) and _FLOAT.fullmatch(value):
+        return float(value)
+    return value
+
+
+def sft_config(recipe: Recipe):
+    """The ``trl.SFTConfig`` of a recipe on its device (an unknown ``training`` key is an error that suggests
+    the right name)."""
+    from trl import SFTConfig
+
+    fields = {f.name for f in dataclasses.fields(SFTConfig) if f.init}
+    for key in recipe.training:
+        if key not in fields:
+            close = difflib.get_close_matches(key, fields, n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise TrainError(f"recipe {recipe.name}: training.{key} is not an SFTConfig field{hint}")
+    kwargs = {**recipe.training, "output_dir": str(recipe.output_dir)}
+    kwargs["completion_only_loss"] = recipe.loss == "answer"
+    kwargs["assistant_only_loss"] = False
+    if recipe.device == "cpu":
+        kwargs.update(use_cpu=True, bf16=False, fp16=False)
+    check_device(recipe)
+    try:
+        return SFTConfig(**kwargs)
+    except (ValueError, TypeError) as error:
+        raise TrainError(f"recipe {recipe.name}: invalid training settings: {error}") from None
+
+
+# ---------------------------------------------------------------- checks
+
+
+def check_device(recipe: Recipe) -> None:
+    """The recipe's device exists (checked before building the SFTConfig, which rejects bf16 without a GPU)."""
+    import torch
+
+    if recipe.device == "cuda" and not torch.cuda.is_available():
+        raise TrainError(
+            f"recipe {recipe.name} trains on a CUDA GPU and torch {torch.__version__} sees none. Run it on a GPU "
+            "machine, or pass --device cpu to try the recipe on a tiny model (float32, slow)."
+        )
+
+
+def check_reporting(config) -> None:
+    """The ``report_to`` backends of the config are installed."""
+    if "tensorboard" in (config.report_to or []) and not (
+        importlib.util.find_spec("tensorboard") or importlib.util.find_spec("tensorboardX")
+    ):
+        raise TrainError(
+            "report_to tensorboard needs the tensorboard package: pip install 'mnlu-instruct[train]' "
+            "(or pip install tensorboard), or pass --set training.report_to=none"
+        )
+
+
+def checkpoint_to_resume(output_dir: Path, resume: bool) -> Optional[Path]:
+    """The last ``checkpoint-N`` folder when resuming; refuses to start over silently in a folder that has one."""
+    from transformers.trainer_utils import get_last_checkpoint
+
+    last = get_last_checkpoint(str(output_dir)) if output_dir.is_dir() else None
+    if resume and last is None:
+        raise TrainError(f"--resume: no checkpoint-N folder in {output_dir}; run without --resume to start training")
+    if not resume and last is not None:
+        raise TrainError(
+            f"{output_dir} already holds {Path(last).name}: pass --resume to continue from it, "
+            "or choose another --output-dir"
+        )
+    return Path(last) if last else None
+
+
+# ---------------------------------------------------------------- data and model
+
+
+def load_mnlu(dataset: Optional[str], config: str):
+    """MNLU-Instruct (``DatasetDict`` with a ``train`` split and a ``messages`` column) from a folder or the Hub."""
+    from datasets import get_dataset_config_names, load_dataset
+
+    if not dataset:
+        raise TrainError("no dataset: pass --dataset DIR (a folder written by `mnlu build --out DIR`) or a Hub id")
+    local = Path(dataset).expanduser()
+    if local.exists():
+        if not (local / "README.md").is_file():
+            raise TrainError(f"{local} is not an MNLU-Instruct folder (no README.md); write one with `mnlu build --out {local}`")
+        configs = get_dataset_config_names(str(local))
+        if config not in configs:
+            raise TrainError(f"{local} has no config {config!r}; its configs are: {', '.join(configs)}")
+    elif not _HUB_ID.fullmatch(dataset) or dataset.startswith("."):
+        raise TrainError(f"dataset folder {dataset} does not exist; write it with `mnlu build --out {dataset}`")
+    try:
+        data = load_dataset(str(local) if local.exists() else dataset, config)
+    except Exception as error:  # datasets raises many types (offline, missing repo, missing config)
+        raise TrainError(
+            f"could not load dataset {dataset!r} (config {config!r}): {error}. There is no such folder here; "
+            f"build one with `mnlu build --out DIR` and pass --dataset DIR"
+        ) from None
+    if "train" not in data:
+        raise TrainError(f"dataset {dataset!r} config {config!r} has no train split (it has {', '.join(data)})")
+    if "messages" not in data["train"].column_names:
+        raise TrainError(f"dataset {dataset!r} has no `messages` column; is it MNLU-Instruct?")
+    return data
+
+
+def training_rows(dataset, loss: str, system_prompt: Optional[str], name: str):
+    """Rows in the form TRL expects: ``messages`` (loss on all tokens), or ``prompt``/``completion`` (answer only)."""
+
+    def convert(example: dict[str, Any], index: int) -> dict[str, Any]:
+        messages = list(example["messages"])
+        if not messages or messages[-1]["role"] != "assistant":
+            raise TrainError(f"{name} record {index}: the last message must be the assistant's answer")
+        if system_prompt is not None:
+            messages = [{"role": "system", "content": system_prompt}, *messages]
+        if loss == "answer":
+            return {"prompt": messages[:-1], "completion": messages[-1:]}
+        return {"messages": messages}
+
+    return dataset.map(convert, with_indices=True, remove_columns=dataset.column_names, desc=f"Preparing {name}")
+
+
+def model_source(recipe: Recipe) -> str:
+    """The model folder or Hub id to load; a missing local folder is an error before anything is loaded."""
+    if not recipe.model:
+        raise TrainError("no model: pass --model PATH (or a Hub id), or set `model` in the recipe")
+    path = Path(recipe.model).expanduser()
+    if path.exists():
+        return str(path)
+    if not _HUB_ID.fullmatch(recipe.model) or recipe.model.startswith("."):
+        raise TrainError(f"model folder {recipe.model} does not exist: pass --model with a saved model folder or a Hub id")
+    return recipe.model
+
+
+def load_model(recipe: Recipe):
+    """The model and tokenizer, with the recipe's chat template; on ``--device cpu``: float32, default attention."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    source = model_source(recipe)
+    kwargs = dict(recipe.model_init_kwargs)
+    if recipe.device == "cpu":
+        kwargs.pop("dtype", None)
+        if str(kwargs.get("attn_implementation", "")).startswith("flash"):
+            kwargs.pop("attn_implementation")
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(source)
+        model = AutoModelForCausalLM.from_pretrained(source, **kwargs)
+    except (OSError, ValueError) as error:
+        raise TrainError(f"could not load model {recipe.model!r}: {error}") from None
+    if recipe.chat_template:
+        tokenizer.chat_template = recipe.chat_template
+    if not tokenizer.chat_template:
+        raise TrainError(f"model {recipe.model!r} has no chat template: set `chat_template` in the recipe")
+    return model, tokenizer
+
+
+def lora_config(recipe: Recipe):
+    """The ``peft.LoraConfig`` of the recipe's ``lora`` block, or None for full fine-tuning."""
+    if not recipe.lora:
+        return None
+    from peft import LoraConfig
+
+    try:
+        return LoraConfig(task_type="CAUSAL_LM", **recipe.lora)
+    except (TypeError, ValueError) as error:
+        raise TrainError(f"recipe {recipe.name}: invalid lora block: {error}") from None
+
+
+# ---------------------------------------------------------------- training
+
+
+def build_trainer(recipe: Recipe):
+    """Check everything, load data and model, and return ``(trainer, data)`` ready to train."""
+    from trl import SFTTrainer
+
+    config = sft_config(recipe)
+    check_reporting(config)
+    model_source(recipe)
+    data = load_mnlu(recipe.dataset, recipe.dataset_config)
+    model, tokenizer = load_model(recipe)
+    peft_config = lora_config(recipe)
+    train = training_rows(data["train"], recipe.loss, recipe.system_prompt, "train")
+    evaluate = None
+    if config.eval_strategy != "no" and "validation" in data:
+        evaluate = training_rows(data["validation"], recipe.loss, recipe.system_prompt, "validation")
+    trainer = SFTTrainer(
+        model=model, args=config, train_dataset=train, eval_dataset=evaluate,
+        processing_class=tokenizer, peft_config=peft_config,
+    )
+    return trainer, data
+
+
+def train(recipe: Recipe, resume: bool = False) -> TrainResult:
+    """Train, save model and tokenizer (and the merged model for LoRA with ``merge_adapter``) with a training card."""
+    output_dir = recipe.output_dir
+    checkpoint = checkpoint_to_resume(output_dir, resume)
+    trainer, data = build_trainer(recipe)
+    result = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
+    trainer.save_model(str(output_dir))
+    model_dir = output_dir
+    if recipe.lora and recipe.merge_adapter:
+        model_dir = output_dir / "merged"
+        trainer.model.merge_and_unload().save_pretrained(model_dir)
+        trainer.processing_class.save_pretrained(model_dir)
+    metrics = {k: v for k, v in result.metrics.items() if isinstance(v, (int, float))}
+    card = training_card(recipe, data, metrics)
+    for folder in {output_dir, model_dir}:
+        _write_text(folder / "README.md", card)
+    _write_text(output_dir / "recipe.yaml", yaml.safe_dump(recipe.to_dict(), sort_keys=False, allow_unicode=True))
+    return TrainResult(output_dir, model_dir, metrics, list(trainer.state.log_history))
+
+
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+# ---------------------------------------------------------------- training card
+
+
+def git_commit() -> Optional[str]:
+    """The commit of this package's checkout (``-dirty`` when tracked files changed), or None outside git."""
+    cwd = Path(__file__).resolve().parent
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}  # read only: never refresh the index
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=cwd, env=env, capture_output=True, text=True,
+                              timeout=10, check=True).stdout.strip()
+        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=cwd, env=env,
+                                capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return head + ("-dirty" if status else "")
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for package in ("torch", "transformers", "trl", "peft", "accelerate", "datasets"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            continue
+    return found
+
+
+def _counts(column: Sequence[str]) -> list[tuple[str, int]]:
+    return sorted(Counter(column).items(), key=lambda item: (-item[1], item[0]))
+
+
+def training_card(recipe: Recipe, data, metrics: dict[str, float]) -> str:
+    """The model card (README.md) of a run: data mixture and sizes, hyperparameters, software and commit."""
+    train = data["train"]
+    header = {
+        "library_name": "peft" if recipe.lora else "transformers",
+        "base_model": recipe.model,
+        "tags": ["mnlu-instruct", "medical-nlu", "trl", "sft"] + (["lora"] if recipe.lora else []),
+        "pipeline_tag": "text-generation",
+    }
+    if recipe.dataset and not Path(recipe.dataset).exists():
+        header["datasets"] = [recipe.dataset]
+    lines = ["---", yaml.safe_dump(header, sort_keys=False).strip(), "---", "",
+             f"# {Path(recipe.output_dir).name}: {recipe.model} fine-tuned on MNLU-Instruct", "",
+             recipe.description.strip() or f"Trained with the `{recipe.name}` recipe of mnlu-instruct.", "",
+             "## Data", "",
+             f"- dataset: `{recipe.dataset}`, config `{recipe.dataset_config}`",
+             "- splits: " + ", ".join(f"{name} {len(split):,}" for name, split in data.items()),
+             f"- loss: {'all tokens (prompt and answer)' if recipe.loss == 'all' else 'answer tokens only'}",
+             f"- system turn: {'none' if recipe.system_prompt is None else repr(recipe.system_prompt)}", ""]
+    for column, title in (("task_type", "task type"), ("source", "source")):
+        if column in train.column_names:
+            lines += [f"| {title} | training examples |", "|---|---:|"]
+            lines += [f"| {name} | {count:,} |" for name, count in _counts(train[column])]
+            lines.append("")
+    if metrics:
+        lines += ["## Results of the run", "", "| metric | value |", "|---|---:|"]
+        lines += [f"| {key} | {value:.6g} |" for key, value in sorted(metrics.items())]
+        lines.append("")
+    lines += ["## Recipe", "", "```yaml", yaml.safe_dump(recipe.to_dict(), sort_keys=False, allow_unicode=True).strip(),
+              "```", "", "## Software", "",
+              f"- mnlu-instruct {__version__}, commit `{git_commit() or 'unknown (not a git checkout)'}`"]
+    lines += [f"- {package} {version}" for package, version in _versions().items()]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """``python -m mnlu_instruct.train ARGS`` is ``mnlu train ARGS``."""
+    from .cli import main as cli_main
+
+    return cli_main(["train", *(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,167 @@
+"""The public MNLU-Instruct training sources (BioRED, PHEE, AnatEM, LINNAEUS) on the real files: counts,
+offsets, and overlap hygiene (no training document in any BLUE/BLURB evaluation test set)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from mnlu_instruct.corpora import get_corpus, registry
+from mnlu_instruct.schema import KBDocument, validate_kb
+
+TRAINING = ("biored", "biored_re", "phee", "anatem", "linnaeus")
+SPLITS = ("train", "validation", "test")
+WITH_DOCUMENT_IDS = ("biored", "biored_re", "phee")
+
+
+@cache
+def records(name: str, split: str, data_dir: Path) -> tuple:
+    return tuple(get_corpus(name).read(split, data_dir))
+
+
+@cache
+def examples(name: str, split: str, data_dir: Path) -> tuple:
+    corpus = get_corpus(name)
+    return tuple(example for record in records(name, split, data_dir) for example in corpus.view(corpus, record))
+
+
+@pytest.mark.parametrize("name", TRAINING)
+def test_metadata(name):
+    corpus = get_corpus(name)
+    assert corpus.role == "train" and corpus.benchmarks == () and not corpus.restricted
+    assert corpus.splits == SPLITS and corpus.license and corpus.citation and corpus.access
+    assert corpus.share_alike == (name == "anatem")
+    assert "excluded_document_ids" in corpus.extra
+
+
+@pytest.mark.parametrize("name", TRAINING)
+@pytest.mark.parametrize("split", SPLITS)
+def test_example_counts_and_offsets(name, split, data_dir):
+    corpus = get_corpus(name)
+    assert len(examples(name, split, data_dir)) == corpus.split_sizes[split]
+    for doc in records(name, split, data_dir):
+        assert isinstance(doc, KBDocument)
+        validate_kb(doc, corpus=name, source="test")
+        for entity in [*doc.entities, *(event.trigger for event in doc.events)]:
+            assert tuple(doc.text[start:end] for start, end in entity.offsets) == entity.text
+    ids = [example.id for example in examples(name, split, data_dir)]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize(
+    ("name", "counts"),
+    [("anatem", {"train": (5861, 6946), "validation": (2118, 2139), "test": (3830, 4616)}),
+     ("linnaeus", {"train": (11935, 2119), "validation": (4078, 711), "test": (7142, 1433)})],
+)
+def test_iob_sentences_and_mentions(name, counts, data_dir):
+    """The sentence and mention counts of SOURCE.md (no document ids, so nothing is excluded)."""
+    for split, (sentences, mentions) in counts.items():
+        docs = records(name, split, data_dir)
+        assert (len(docs), sum(len(doc.entities) for doc in docs)) == (sentences, mentions)
+    assert get_corpus(name).extra["excluded_document_ids"] == {}
+
+
+# Overlap hygiene -------------------------------------------------------------------------------------------
+
+
+def overlap_file(name: str, data_dir: Path) -> dict[str, set[str]]:
+    """PMIDs of ``OVERLAP_WITH_EVAL.json`` per training split (union over every evaluation split)."""
+    rows = json.loads((data_dir / name / "OVERLAP_WITH_EVAL.json").read_text())["overlaps"]
+    split_names = {"train": "train", "dev": "validation", "test": "test"}
+    found: dict[str, set[str]] = defaultdict(set)
+    for key, pmids in rows.items():
+        found[split_names[key.split(" x ")[0].split("/")[1].lower()]].update(pmids)
+    return found
+
+
+@pytest.mark.parametrize(("name", "folder", "sizes"), [("phee", "phee", (33, 5, 7)),
+                                                       ("biored", "biored", (144, 36, 36)),
+                                                       ("biored_re", "biored", (144, 36, 36))])
+def test_excluded_ids_are_the_overlap_file(name, folder, sizes, data_dir):
+    excluded = get_corpus(name).extra["excluded_document_ids"]
+    listed = overlap_file(folder, data_dir)
+    assert {split: set(excluded[split]) for split in SPLITS} == {split: listed[split] for split in SPLITS}
+    assert tuple(len(excluded[split]) for split in SPLITS) == sizes
+    for split in SPLITS:
+        assert not {doc.document_id for doc in records(name, split, data_dir)} & set(excluded[split])
+
+
+def _pmids_of_pubtator(path: Path) -> set[str]:
+    return {line.split("|", 1)[0] for line in path.read_text(encoding="utf-8").splitlines() if "|t|" in line}
+
+
+RAW_TEST_PMIDS = {
+    "bc5cdr_abstracts": lambda d: _pmids_of_pubtator(d / "bc5cdr/original/CDR_TestSet.PubTator.txt"),
+    "ncbi_disease_abstracts": lambda d: _pmids_of_pubtator(d / "ncbi_disease/original/NCBItestset_corpus.txt"),
+    "chemprot": lambda d: {
+        line.split("\t", 1)[0]
+        for line in (d / "chemprot/original/chemprot_test_gs/chemprot_test_abstracts_gs.tsv").read_text().splitlines()
+    },
+    "ddi": lambda d: set(re.findall(r"MedLine/(\d+)\.xml", (d / "ddi/blurb_split/test_files.tsv").read_text())),
+}
+"""PMIDs of the evaluation test sets whose documents are PubMed abstracts, from the raw files."""
+
+
+@cache
+def evaluation_test_pmids(data_dir: Path) -> dict[str, set[str]]:
+    """The raw files' PMIDs, with the document ids of the test split where the evaluation reader exists."""
+    found = {name: raw(data_dir) for name, raw in RAW_TEST_PMIDS.items()}
+    for name in found.keys() & registry().keys():
+        found[name] |= {record.document_id for record in get_corpus(name).read("test", data_dir)}
+    return found
+
+
+def test_evaluation_test_sets_are_read(data_dir):
+    raw = {name: len(read(data_dir)) for name, read in RAW_TEST_PMIDS.items()}
+    # 500 BC5CDR, 100 NCBI-disease and 800 ChemProt test abstracts; DDI: its 33 MedLine test abstracts.
+    assert raw == {"bc5cdr_abstracts": 500, "ncbi_disease_abstracts": 100, "chemprot": 800, "ddi": 33}
+
+
+@pytest.mark.parametrize("name", WITH_DOCUMENT_IDS)
+def test_no_training_document_in_an_evaluation_test_set(name, data_dir):
+    ids = {doc.document_id for split in SPLITS for doc in records(name, split, data_dir)}
+    assert all(re.fullmatch(r"\d+", pmid) for pmid in ids)
+    for test_set, pmids in evaluation_test_pmids(data_dir).items():
+        assert not ids & pmids, f"{name} shares documents with the {test_set} test set"
+
+
+# PHEE ------------------------------------------------------------------------------------------------------
+
+
+def test_phee_sentences_events_and_attributes(data_dir):
+    counts = {split: (len(records("phee", split, data_dir)),
+                      sum(len(doc.events) for doc in records("phee", split, data_dir))) for split in SPLITS}
+    # SOURCE.md: 2,898 / 961 / 968 sentences, 3,006 / 1,003 / 1,010 events, before the exclusion.
+    assert counts == {"train": (2823, 2929), "validation": (941, 982), "test": (950, 992)}
+    shapes = Counter(example.shape for example in examples("phee", "train", data_dir))
+    assert shapes == {"spans": 2823, "choice": 11652}
+    events = [event for doc in records("phee", "train", data_dir) for event in doc.events]
+    assert Counter(event.type for event in events)["Potential_therapeutic_event"] > 250
+    assert Counter(dict(event.attributes)["Severity"] for event in events).keys() == {"high", "medium", "low",
+                                                                                       "unspecified"}
+
+
+def test_phee_first_sentence(data_dir):
+    doc = next(doc for doc in records("phee", "train", data_dir) if doc.id == "10891991_1")
+    answer = examples("phee", "train", data_dir)
+    spans = next(example for example in answer if example.id == doc.id).answer.as_dict()
+    assert spans["Trigger"] == ["develop"]
+    assert spans["Drug"] == ["valproate"] and spans["Treatment_Disorder"] == ["epilepsy"]
+    assert spans["Subject"] == ["women of reproductive age"] and spans["Age"] == ["reproductive age"]
+    assert spans["Effect"] == ["menstrual cycle disturbances"]
+    questions = [example for example in answer if example.id.startswith(f"{doc.id}/")]
+    assert [q.id.rsplit("/", 1)[1] for q in questions] == ["type", "Speculated", "Negated", "Severity"]
+    assert "<e1>develop</e1>" in questions[0].text
+    assert questions[0].options[questions[0].answer.selected[0]].startswith("An adverse event")
+
+
+def test_phee_discontiguous_spans(data_dir):
+    doc = next(doc for doc in records("phee", "train", data_dir) if doc.text.startswith("Four patients who manifested"))
+    treatment = next(entity for entity in doc.entities if entity.type == "Treatment")
+    assert treatment.text == ("antiepileptic drug (AED)", "during therapy with carbamazepine")
+    assert treatment.surface == "antiepileptic drug (AED) during therapy with carbamazepine"

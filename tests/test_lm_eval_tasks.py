@@ -1,0 +1,343 @@
+"""The ``mnlu_*`` lm-eval tasks, end to end through lm-eval on the real data, offline.
+
+- lm-eval indexes and builds every task and group from our folder;
+- a model that answers each gold target reaches every metric's maximum, one that answers nothing scores 0;
+- ``--log_samples`` outputs re-scored with ``mnlu score``'s functions give lm-eval's numbers;
+- a tiny random Hugging Face model runs every public task with a chat template;
+- with local data nothing touches the network; without it, public corpora come from the Hub config and
+  restricted ones stop with the message that says how to get them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import socket
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import datasets
+import lm_eval
+import pytest
+from lm_eval.api.registry import register_model
+from lm_eval.tasks._yaml_loader import load_yaml
+from scipy.stats import pearsonr
+
+from mnlu_instruct import lm_eval_bridge as bridge
+from mnlu_instruct.cli import main as mnlu
+from mnlu_instruct.corpora import get_corpus, registry
+from mnlu_instruct.corpus import MissingCorpusError
+from mnlu_instruct.report import BLUE_DATASETS, BLURB_TYPES
+from mnlu_instruct.resources import tasks_dir
+from mnlu_instruct.scoring import read_predictions, score_corpus, score_examples
+
+from tiny_model import build_tiny_model
+
+TASKS = (
+    "bc5cdr_chem", "bc5cdr_disease", "ncbi_disease", "bc2gm", "jnlpba", "chemprot", "ddi", "gad", "hoc",
+    "biosses", "pubmedqa", "bioasq", "ebm_pico", "mednli", "i2b2_2010", "share_clefe", "clinicalsts", "hoc_blue",
+)
+NOT_PUBLIC = ("bioasq", "ebm_pico", "mednli", "i2b2_2010", "share_clefe", "clinicalsts")
+PUBLIC = tuple(f"mnlu_{name}" for name in TASKS if name not in NOT_PUBLIC)
+GROUPS = ("mnlu_blue", "mnlu_blurb", "mnlu_blurb_open")
+TAGS = ("mnlu_dc", "mnlu_nli", "mnlu_ner", "mnlu_pico", "mnlu_qa", "mnlu_re", "mnlu_sts")
+F1_METRICS = {"entity_f1", "relation_micro_f1", "multilabel_micro_f1", "example_f1", "pico_word_f1"}
+LIMIT = 200  # documents per task in the gold run: every metric is corpus-level over whatever set is scored
+
+
+def task_yaml(task: str) -> dict:
+    """A task's configuration as lm-eval reads it (includes merged, functions unresolved)."""
+    found = [p for p in tasks_dir().rglob(f"{task}.yaml")]
+    assert len(found) == 1, f"{task}: {found}"
+    return load_yaml(found[0], resolve_func=False)
+
+
+def metric_values(results: dict, task: str) -> dict[str, float]:
+    """The metric values of one task in an lm-eval results dict, without the filter suffix and stderrs."""
+    return {
+        key.split(",")[0]: value
+        for key, value in results["results"][task].items()
+        if "," in key and "_stderr" not in key
+    }
+
+
+def test_tasks_path_module_prints_the_folder():
+    out = io.StringIO()
+    with redirect_stdout(out):
+        from mnlu_instruct.tasks_path import main
+
+        main()
+    assert Path(out.getvalue().strip()) == tasks_dir()
+    assert (tasks_dir() / "README.md").exists()
+
+
+def test_task_manager_indexes_every_task_group_and_tag():
+    tm = bridge.task_manager()
+    assert tm.all_subtasks == sorted(f"mnlu_{name}" for name in TASKS)
+    assert tm.all_groups == sorted(GROUPS)
+    assert tm.all_tags == sorted(TAGS)
+
+
+def test_task_configurations():
+    for name in TASKS:
+        corpus = get_corpus(name)
+        config = task_yaml(f"mnlu_{name}")
+        assert config["dataset_kwargs"] == {"corpus": name}
+        assert config["output_type"] == "generate_until" and config["num_fewshot"] == 0
+        assert config["generation_kwargs"]["until"] == [] and not config["generation_kwargs"]["do_sample"]
+        assert isinstance(config["generation_kwargs"]["max_gen_toks"], int)
+        assert config["metadata"]["version"] >= 1.0
+        listed = [entry["metric"] for entry in config["metric_list"]]
+        assert listed == list(bridge.metric_keys(corpus.metric, "both")), name
+        for entry in config["metric_list"]:
+            assert entry["higher_is_better"] is (entry["metric"].removesuffix("_paper") not in bridge.LOWER_IS_BETTER)
+
+
+def test_groups_follow_the_corpus_metadata():
+    corpora = registry()
+    members = {}
+    for group in GROUPS:
+        config = load_yaml(tasks_dir() / f"{group}.yaml", resolve_func=False)
+        members[group] = {task.removeprefix("mnlu_") for task in config["task"]}
+        assert [entry["metric"] for entry in config["aggregate_metric_list"]] == ["score", "score_paper"]
+        assert all(entry["weight_by_size"] is False for entry in config["aggregate_metric_list"])
+    blurb = {name for name in TASKS if "blurb" in corpora[name].benchmarks}
+    blue = {name for name in TASKS if "blue" in corpora[name].benchmarks}
+    assert members["mnlu_blurb"] == blurb == {d for datasets_ in BLURB_TYPES.values() for d in datasets_}
+    assert len(blurb) == 13
+    assert members["mnlu_blue"] == blue == set(BLUE_DATASETS)
+    assert members["mnlu_blurb_open"] == blurb - {"bioasq", "ebm_pico"}
+
+
+def test_public_tasks_have_local_data(data_dir):
+    for task in PUBLIC:
+        corpus = get_corpus(task.removeprefix("mnlu_"))
+        assert not corpus.restricted, task
+        corpus.locate(data_dir, "test")
+
+
+def forbid_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any socket connection or Hub load fails the test."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access attempted: {args[:2]}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(bridge, "_hub_examples", refuse)
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    forbid_network(monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def gold_run(data_dir):
+    """Every public task, scored in both modes, answered by ``mnlu-gold`` (offline: local data only)."""
+    monkeypatch = pytest.MonkeyPatch()
+    try:
+        forbid_network(monkeypatch)
+        tm = bridge.task_manager(metadata={"data_dir": str(data_dir), "mode": "both"})
+        return lm_eval.simple_evaluate(
+            model=bridge.GoldLM(), tasks=list(PUBLIC), task_manager=tm, limit=LIMIT, bootstrap_iters=0,
+            log_samples=True,
+        )
+    finally:
+        monkeypatch.undo()
+
+
+@pytest.mark.parametrize("task", PUBLIC)
+def test_gold_answers_reach_every_maximum(gold_run, task, data_dir):
+    corpus = get_corpus(task.removeprefix("mnlu_"))
+    values = metric_values(gold_run, task)
+    assert set(values) == set(bridge.metric_keys(corpus.metric, "both"))
+    n = gold_run["n-samples"][task]["effective"]
+    assert n == min(LIMIT, gold_run["n-samples"][task]["original"])
+    for key, value in values.items():
+        name = key.removesuffix("_paper")
+        if name == "parse_failures":
+            assert value == 0, key
+        elif corpus.metric == "pearson" and name in ("score", "pearson"):
+            examples = list(corpus.examples("test", data_dir))[:n]
+            rounded = [float(e.options[e.answer.selected[0]]) for e in examples]
+            ceiling = pearsonr(rounded, [e.gold_score for e in examples]).statistic
+            assert value == pytest.approx(ceiling, abs=1e-12), key
+        else:
+            assert value == pytest.approx(1.0), key
+    samples = gold_run["samples"][task]
+    assert all(sample["filtered_resps"][0] == sample["doc"]["target"] for sample in samples)
+
+
+def test_group_rows_are_unweighted_means(gold_run):
+    for group in GROUPS:
+        if group not in gold_run["groups"]:
+            continue
+        members = [t for t in gold_run["group_subtasks"][group] if t in gold_run["results"]]
+        for key in ("score,none", "score_paper,none"):
+            expected = sum(gold_run["results"][t][key] for t in members) / len(members)
+            assert gold_run["groups"][group][key] == pytest.approx(expected)
+
+
+def test_empty_answers_score_zero(data_dir, tmp_path):
+    tm = bridge.task_manager(metadata={"data_dir": str(data_dir), "mode": "both"})
+    results = lm_eval.simple_evaluate(
+        model=bridge.EmptyLM(), tasks=list(PUBLIC), task_manager=tm, limit=50, bootstrap_iters=0, log_samples=False
+    )
+    for task in PUBLIC:
+        corpus = get_corpus(task.removeprefix("mnlu_"))
+        values = metric_values(results, task)
+        if corpus.metric in F1_METRICS or corpus.metric == "accuracy":
+            for key, value in values.items():
+                if key.removesuffix("_paper") != "parse_failures":
+                    assert value == 0.0, f"{task} {key}"
+
+
+@register_model("mnlu-test-alternating")
+class AlternatingLM(bridge.GoldLM):
+    """Gold on even documents, a wrong or empty answer on odd ones: scores strictly between 0 and 1."""
+
+    def generate_until(self, requests, disable_tqdm: bool = False) -> list[str]:
+        return [
+            request.doc["target"] if request.doc_id % 2 == 0 else ("(A)" if request.doc_id % 4 == 1 else "")
+            for request in requests
+        ]
+
+
+def run_cli(args: list[str]) -> None:
+    assert mnlu(["eval", *args]) == 0
+
+
+def results_and_samples(out: Path) -> tuple[dict, dict[str, list[dict]]]:
+    (results_file,) = out.rglob("results_*.json")
+    samples = {}
+    for path in out.rglob("samples_*.jsonl"):
+        task = path.name.removeprefix("samples_").rsplit("_", 1)[0]
+        samples[task] = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return json.loads(results_file.read_text(encoding="utf-8")), samples
+
+
+def test_cli_log_samples_rescored_by_mnlu_score(data_dir, tmp_path, capsys):
+    """``mnlu eval ... --log_samples``: the predictions re-scored by ``mnlu score``'s functions match lm-eval's."""
+    out = tmp_path / "run"
+    run_cli([
+        "--model", "mnlu-test-alternating", "--tasks", ",".join(PUBLIC), "--limit", "60",
+        "--metadata", json.dumps({"data_dir": str(data_dir), "mode": "both"}),
+        "--output_path", str(out), "--log_samples", "--bootstrap_iters", "0",
+    ])
+    results, samples = results_and_samples(out)
+    assert set(samples) == set(PUBLIC)
+    for task in PUBLIC:
+        name = task.removeprefix("mnlu_")
+        corpus = get_corpus(name)
+        predictions_file = tmp_path / f"{name}.jsonl"
+        rows = [{"id": sample["doc"]["id"], "prediction": sample["filtered_resps"][0]} for sample in samples[task]]
+        predictions_file.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+        predictions = read_predictions(predictions_file)
+        wanted = {s["doc"]["id"] for s in samples[task]}
+        examples = [e for e in corpus.examples("test", data_dir) if e.id in wanted]
+        values = metric_values(results, task)
+        for mode, suffix in (("strict", ""), ("paper", "_paper")):
+            expected = score_corpus(examples, predictions, corpus.metric, mode)
+            for key in bridge.RESULT_KEYS[corpus.metric]:
+                assert values[key + suffix] == pytest.approx(float(expected[key]), abs=1e-12), f"{task} {key}{suffix}"
+        if corpus.metric != "pearson":
+            assert 0.0 < values["score"] < 1.0, task
+    # BIOSSES has 20 test pairs, all in the run: the `mnlu score` command itself gives the same numbers
+    capsys.readouterr()
+    assert mnlu(["score", "biosses", str(tmp_path / "biosses.jsonl"), "--data-dir", str(data_dir)]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["score"] == pytest.approx(metric_values(results, "mnlu_biosses")["score"], abs=1e-12)
+
+
+def test_tiny_hf_model_with_chat_template(data_dir, tmp_path):
+    """``--model hf --apply_chat_template --limit 3`` on every public task with a tiny random local model."""
+    model = build_tiny_model(tmp_path / "tiny")
+    out = tmp_path / "run"
+    run_cli([
+        "--model", "hf", "--model_args", f"pretrained={model},dtype=float32", "--device", "cpu",
+        "--apply_chat_template", "--tasks", ",".join(PUBLIC), "--limit", "3", "--batch_size", "3",
+        "--gen_kwargs", "max_gen_toks=16",
+        "--metadata", json.dumps({"data_dir": str(data_dir)}),
+        "--output_path", str(out), "--log_samples", "--bootstrap_iters", "0",
+    ])
+    results, samples = results_and_samples(out)
+    for task in PUBLIC:
+        assert results["n-samples"][task]["effective"] == 3, task
+        assert "score,none" in results["results"][task], task
+        for sample in samples[task]:
+            context = sample["arguments"]["gen_args_0"]["arg_0"]
+            assert context.startswith("<|user|>\n" + sample["doc"]["prompt"]) and context.endswith("<|assistant|>\n")
+
+
+def test_data_dir_from_the_environment(data_dir, monkeypatch, no_network):
+    monkeypatch.setenv("MNLU_DATA_DIR", str(data_dir))
+    docs = bridge.load_docs("biosses")["test"]
+    corpus = get_corpus("biosses")
+    assert docs["id"] == [e.id for e in corpus.examples("test", data_dir)]
+    assert docs["mode"] == ["strict"] * len(docs)
+
+
+def test_unknown_mode_is_refused(data_dir):
+    with pytest.raises(ValueError, match="mode must be one of"):
+        bridge.load_docs("biosses", data_dir=str(data_dir), mode="lenient")
+
+
+def test_public_corpus_without_local_files_comes_from_the_hub(data_dir, monkeypatch):
+    """The ``eval_<corpus>`` config's ``example`` column gives the same documents as the local files."""
+    local = bridge.load_docs("pubmedqa", data_dir=str(data_dir))["test"]
+    examples = list(get_corpus("pubmedqa").examples("test", data_dir))
+    calls = []
+
+    def hub(path, name, split):
+        calls.append((path, name, split))
+        return datasets.Dataset.from_dict({"example": [json.dumps(e.to_dict()) for e in examples]})
+
+    monkeypatch.setattr(bridge.datasets, "load_dataset", hub)
+    monkeypatch.delenv("MNLU_DATA_DIR", raising=False)
+    bridge._rendered.cache_clear()
+    try:
+        from_hub = bridge.load_docs("pubmedqa")["test"]
+        elsewhere = bridge.load_docs("pubmedqa", data_dir=str(data_dir / "no-such-folder"))["test"]
+    finally:
+        bridge._rendered.cache_clear()
+    assert calls == [(bridge.HUB_DATASET_ID, "eval_pubmedqa", "test")] * 2
+    assert from_hub.to_dict() == local.to_dict() == elsewhere.to_dict()
+
+
+def test_hub_failure_says_what_to_do(monkeypatch):
+    def offline(path, name, split):
+        raise ConnectionError("offline")
+
+    monkeypatch.setattr(bridge.datasets, "load_dataset", offline)
+    monkeypatch.delenv("MNLU_DATA_DIR", raising=False)
+    with pytest.raises(MissingCorpusError, match="MNLU_DATA_DIR.*eval_gad.*offline"):
+        bridge.load_docs("gad")
+
+
+@pytest.mark.parametrize("name", NOT_PUBLIC)
+def test_restricted_corpus_without_files_says_how_to_get_it(name, data_dir, tmp_path, monkeypatch, no_network):
+    corpus = get_corpus(name)
+    monkeypatch.delenv("MNLU_DATA_DIR", raising=False)
+    if corpus.restricted:
+        with pytest.raises(MissingCorpusError) as without_dir:
+            bridge.load_docs(name)
+        assert corpus.access in str(without_dir.value)
+    with pytest.raises(MissingCorpusError) as empty_dir:
+        bridge.load_docs(name, data_dir=str(tmp_path))
+    assert corpus.access in str(empty_dir.value) and str(tmp_path) in str(empty_dir.value)
+
+
+def test_metric_keys_are_scorer_results(data_dir):
+    """Every key a task reports is a value of ``score_examples``' result, for every metric of the public tasks."""
+    seen = set()
+    for task in PUBLIC:
+        corpus = get_corpus(task.removeprefix("mnlu_"))
+        if corpus.metric in seen:
+            continue
+        seen.add(corpus.metric)
+        examples = list(corpus.examples("test", data_dir))[:5]
+        result = score_examples(examples, [""] * len(examples), corpus.metric, "strict")
+        assert set(bridge.RESULT_KEYS[corpus.metric]) <= set(result), corpus.metric
+        assert all(math.isfinite(float(result[key])) or key == "pearson" for key in bridge.RESULT_KEYS[corpus.metric])
