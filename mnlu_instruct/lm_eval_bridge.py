@@ -30,6 +30,7 @@ from functools import lru_cache
 from typing import Any, Optional
 
 import datasets
+import lm_eval.models  # noqa: F401  # lm-eval's own models first: get_model() only loads them into an empty registry
 from lm_eval.api.model import LM
 from lm_eval.api.registry import register_model
 

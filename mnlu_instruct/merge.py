@@ -18,9 +18,10 @@ import os
 import shutil
 import struct
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 SINGLE_FILE = "model.safetensors"
 INDEX_FILE = "model.safetensors.index.json"
@@ -54,7 +55,7 @@ class Checkpoint:
             from safetensors import safe_open
 
             with safe_open(folder / SINGLE_FILE, "pt") as handle:
-                return cls(folder, {name: SINGLE_FILE for name in handle.keys()})
+                return cls(folder, {name: SINGLE_FILE for name in handle.keys()})  # noqa: SIM118 (not a dict)
         if (folder / "adapter_model.safetensors").is_file():
             raise MergeError(f"{folder} holds a LoRA adapter, not a model: merge the adapter into its base first "
                              "(the lora recipe writes the merged model to OUTPUT_DIR/merged)")
@@ -101,28 +102,27 @@ def tensor_seed(seed: int, name: str) -> int:
 
 
 def dare_merge(base, finetuned, drop_rate: float, weight: float, seed: int):
-    """``base + weight * dare(finetuned - base)`` in float32 (float64 stays float64), cast to the fine-tuned dtype;
-    returns ``(merged, number of dropped elements)``."""
+    """``base + weight * dare(finetuned - base)``, computed in the next wider float type (so that drop rate 0 and
+    weight 0.5 give the exactly rounded average) and cast to the fine-tuned dtype; in place where possible, so a
+    few copies of the tensor are alive at once. Returns ``(merged, number of dropped elements)``."""
     import torch
 
-    compute = torch.float64 if finetuned.dtype == torch.float64 else torch.float32
-    base32 = base.to(compute)
-    delta = finetuned.to(compute) - base32
+    wide = torch.float64 if finetuned.dtype in (torch.float32, torch.float64) else torch.float32
+    merged = finetuned.to(wide, copy=True).sub_(base)  # the delta (in the wide type), then the merged tensor
     dropped = 0
     if drop_rate > 0:
-        generator = torch.Generator().manual_seed(seed)
-        keep = torch.rand(delta.shape, generator=generator) >= drop_rate
-        dropped = int(keep.numel() - keep.sum())
-        delta = delta * keep / (1 - drop_rate)
-    return (base32 + weight * delta).to(finetuned.dtype), dropped
+        keep = torch.rand(merged.shape, generator=torch.Generator().manual_seed(seed)) >= drop_rate
+        dropped = int(keep.numel() - keep.count_nonzero())
+        merged.mul_(keep).div_(1 - drop_rate)
+    return merged.mul_(weight).add_(base).to(finetuned.dtype), dropped
 
 
-def write_safetensors(path: Path, specs: dict[str, tuple[str, list[int]]], tensors: Iterator,
+def write_safetensors(path: Path, specs: dict[str, tuple[str, list[int]]], produce: Callable[[str], Any],
                       metadata: dict[str, str] | None = None) -> None:
-    """Write a safetensors file whose header is known up front (``specs``: name -> (dtype, shape)) from
-    ``tensors``, which yields ``(name, tensor)`` in header order; one tensor is in memory at a time.
-    The safetensors package has no incremental writer, so this follows its format: an 8-byte little-endian
-    header length, the JSON header (space-padded to 8 bytes), then the tensors' bytes at their offsets."""
+    """Write a safetensors file whose header is known up front (``specs``: name -> (dtype, shape)), asking
+    ``produce(name)`` for each tensor in turn, so that one tensor is in memory at a time. The safetensors
+    package has no incremental writer, so this follows its format: an 8-byte little-endian header length,
+    the JSON header (space-padded to 8 bytes), then the tensors' bytes at their offsets."""
     import torch
 
     order = sorted(specs, key=lambda name: (-ITEMSIZE[specs[name][0]], name))  # keeps every tensor aligned
@@ -138,13 +138,11 @@ def write_safetensors(path: Path, specs: dict[str, tuple[str, list[int]]], tenso
     with open(path, "wb") as file:
         file.write(struct.pack("<Q", len(encoded)))
         file.write(encoded)
-        for expected, (name, tensor) in zip(order, tensors, strict=True):
-            if name != expected:
-                raise MergeError(f"internal: tensor {name} written out of order (expected {expected})")
-            data = tensor.contiguous().reshape(-1).view(torch.uint8).numpy()
+        for name in order:
+            data = produce(name).contiguous().reshape(-1).view(torch.uint8).numpy()
             start, end = header[name]["data_offsets"]  # type: ignore[index]
-            if data.nbytes != end - start:
-                raise MergeError(f"internal: tensor {name} has {data.nbytes} bytes, its header says {end - start}")
+            if data.nbytes != end - start:  # never write a file whose header lies
+                raise MergeError(f"tensor {name} has {data.nbytes} bytes, its header says {end - start}")
             file.write(memoryview(data))
 
 
@@ -165,29 +163,29 @@ def merge(base: str | Path, finetuned: str | Path, out: str | Path, drop_rate: f
     _check_same_tensors(base_ckpt, tuned)
     specs = {name: tuned.spec(name) for name in tuned.files}
     for name, (_, shape) in specs.items():
-        if base_ckpt.spec(name)[1] != shape:
-            raise MergeError(f"tensor {name}: shape {shape} in {tuned.folder} but {base_ckpt.spec(name)[1]} in "
+        base_shape = base_ckpt.spec(name)[1]
+        if base_shape != shape:
+            raise MergeError(f"tensor {name}: shape {shape} in {tuned.folder} but {base_shape} in "
                              f"{base_ckpt.folder}; the models must share an architecture (and vocabulary)")
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     totals = {"elements": 0, "dropped": 0, "copied": 0}
     bar = tqdm(total=len(specs), desc="Merging tensors", unit="tensor", disable=not progress)
 
-    def merged(names: list[str]) -> Iterator:
-        for name in sorted(names, key=lambda n: (-ITEMSIZE[specs[n][0]], n)):
-            tensor = tuned.read(name)
-            if tensor.is_floating_point():
-                tensor, dropped = dare_merge(base_ckpt.read(name), tensor, drop_rate, weight, tensor_seed(seed, name))
-                totals["elements"] += tensor.numel()
-                totals["dropped"] += dropped
-            else:
-                totals["copied"] += 1
-            bar.update()
-            yield name, tensor
+    def merged(name: str):
+        tensor = tuned.read(name)
+        if tensor.is_floating_point():
+            tensor, dropped = dare_merge(base_ckpt.read(name), tensor, drop_rate, weight, tensor_seed(seed, name))
+            totals["elements"] += tensor.numel()
+            totals["dropped"] += dropped
+        else:
+            totals["copied"] += 1
+        bar.update()
+        return tensor
 
     try:
         for file, names in tuned.shards().items():
-            write_safetensors(staging / file, {n: specs[n] for n in names}, merged(names), _metadata(tuned, file))
+            write_safetensors(staging / file, {n: specs[n] for n in names}, merged, _metadata(tuned, file))
         _copy_model_files(tuned.folder, staging)
         staging.joinpath("README.md").write_text(
             _merge_card(base_ckpt.folder, tuned.folder, drop_rate, weight, seed), encoding="utf-8")

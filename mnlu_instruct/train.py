@@ -4,7 +4,8 @@ A recipe names the base ``model``, the ``dataset`` (a folder written by ``mnlu b
 ``dataset_config``, the ``loss`` (``all`` tokens, as the paper did, or the ``answer`` only), an optional
 ``chat_template`` and ``system_prompt``, ``model_init_kwargs`` for ``from_pretrained``, an optional ``lora``
 block (``peft.LoraConfig`` fields) and a ``training`` block of ``trl.SFTConfig`` fields. Recipes shipped in
-``recipes/`` are addressed by name (``--config lora``). Run ``mnlu train`` or ``python -m mnlu_instruct.train``.
+``recipes/`` are addressed by name (``--config lora``). Run ``mnlu train`` or ``python -m mnlu_instruct.train``;
+on several GPUs, ``accelerate launch -m mnlu_instruct.train --config ...``.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import re
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Optional
 
 import yaml
 
@@ -97,7 +99,8 @@ def recipe_path(config: str) -> Path:
     shipped = RECIPES_DIR / f"{config}.yaml"
     if shipped.is_file():
         return shipped
-    raise TrainError(f"recipe {config!r} not found: give a YAML file or a shipped recipe ({', '.join(shipped_recipes())})")
+    shipped_names = ", ".join(shipped_recipes())
+    raise TrainError(f"recipe {config!r} not found: give a YAML file or a shipped recipe ({shipped_names})")
 
 
 def load_recipe(config: str, overrides: Iterable[str] = (), values: Optional[dict[str, Any]] = None) -> Recipe:
@@ -242,7 +245,8 @@ def load_mnlu(dataset: Optional[str], config: str):
     local = Path(dataset).expanduser()
     if local.exists():
         if not (local / "README.md").is_file():
-            raise TrainError(f"{local} is not an MNLU-Instruct folder (no README.md); write one with `mnlu build --out {local}`")
+            raise TrainError(f"{local} is not an MNLU-Instruct folder (no README.md with its configs); "
+                             f"write one with `mnlu build --out {local}`")
         configs = get_dataset_config_names(str(local))
         if config not in configs:
             raise TrainError(f"{local} has no config {config!r}; its configs are: {', '.join(configs)}")
@@ -250,11 +254,10 @@ def load_mnlu(dataset: Optional[str], config: str):
         raise TrainError(f"dataset folder {dataset} does not exist; write it with `mnlu build --out {dataset}`")
     try:
         data = load_dataset(str(local) if local.exists() else dataset, config)
-    except Exception as error:  # datasets raises many types (offline, missing repo, missing config)
-        raise TrainError(
-            f"could not load dataset {dataset!r} (config {config!r}): {error}. There is no such folder here; "
-            f"build one with `mnlu build --out DIR` and pass --dataset DIR"
-        ) from None
+    except Exception as error:  # datasets raises many types (offline, missing repo, missing config, bad file)
+        hint = (f"rebuild it with `mnlu build --out {local}`" if local.exists() else
+                "there is no such folder here: build one with `mnlu build --out DIR` and pass --dataset DIR")
+        raise TrainError(f"could not load dataset {dataset!r} (config {config!r}): {error}; {hint}") from None
     if "train" not in data:
         raise TrainError(f"dataset {dataset!r} config {config!r} has no train split (it has {', '.join(data)})")
     if "messages" not in data["train"].column_names:
@@ -286,7 +289,8 @@ def model_source(recipe: Recipe) -> str:
     if path.exists():
         return str(path)
     if not _HUB_ID.fullmatch(recipe.model) or recipe.model.startswith("."):
-        raise TrainError(f"model folder {recipe.model} does not exist: pass --model with a saved model folder or a Hub id")
+        raise TrainError(f"model folder {recipe.model} does not exist: pass --model with a saved model folder "
+                         "or a Hub id")
     return recipe.model
 
 
@@ -355,16 +359,16 @@ def train(recipe: Recipe, resume: bool = False) -> TrainResult:
     trainer, data = build_trainer(recipe)
     result = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     trainer.save_model(str(output_dir))
-    model_dir = output_dir
-    if recipe.lora and recipe.merge_adapter:
-        model_dir = output_dir / "merged"
-        trainer.model.merge_and_unload().save_pretrained(model_dir)
-        trainer.processing_class.save_pretrained(model_dir)
+    model_dir = output_dir / "merged" if recipe.lora and recipe.merge_adapter else output_dir
     metrics = {k: v for k, v in result.metrics.items() if isinstance(v, (int, float))}
-    card = training_card(recipe, data, metrics)
-    for folder in {output_dir, model_dir}:
-        _write_text(folder / "README.md", card)
-    _write_text(output_dir / "recipe.yaml", yaml.safe_dump(recipe.to_dict(), sort_keys=False, allow_unicode=True))
+    if trainer.is_world_process_zero():  # under `accelerate launch`, one process writes
+        if model_dir != output_dir:
+            trainer.model.merge_and_unload().save_pretrained(model_dir)
+            trainer.processing_class.save_pretrained(model_dir)
+        card = training_card(recipe, data, metrics)
+        for folder in {output_dir, model_dir}:
+            _write_text(folder / "README.md", card)
+        _write_text(output_dir / "recipe.yaml", yaml.safe_dump(recipe.to_dict(), sort_keys=False, allow_unicode=True))
     return TrainResult(output_dir, model_dir, metrics, list(trainer.state.log_history))
 
 
@@ -407,6 +411,19 @@ def _counts(column: Sequence[str]) -> list[tuple[str, int]]:
     return sorted(Counter(column).items(), key=lambda item: (-item[1], item[0]))
 
 
+def _dataset_card_header(dataset: Optional[str]) -> dict[str, Any]:
+    """The YAML header of a local dataset folder's README.md (empty for a Hub id or a card without one)."""
+    card = Path(dataset or "") / "README.md"
+    if not dataset or not card.is_file():
+        return {}
+    parts = card.read_text(encoding="utf-8").split("---", 2)
+    try:
+        header = yaml.safe_load(parts[1]) if len(parts) == 3 and not parts[0].strip() else None
+    except yaml.YAMLError:
+        return {}
+    return header if isinstance(header, dict) else {}
+
+
 def training_card(recipe: Recipe, data, metrics: dict[str, float]) -> str:
     """The model card (README.md) of a run: data mixture and sizes, hyperparameters, software and commit."""
     train = data["train"]
@@ -425,7 +442,11 @@ def training_card(recipe: Recipe, data, metrics: dict[str, float]) -> str:
              f"- dataset: `{recipe.dataset}`, config `{recipe.dataset_config}`",
              "- splits: " + ", ".join(f"{name} {len(split):,}" for name, split in data.items()),
              f"- loss: {'all tokens (prompt and answer)' if recipe.loss == 'all' else 'answer tokens only'}",
-             f"- system turn: {'none' if recipe.system_prompt is None else repr(recipe.system_prompt)}", ""]
+             f"- system turn: {'none' if recipe.system_prompt is None else repr(recipe.system_prompt)}"]
+    licences = _dataset_card_header(recipe.dataset).get("license")
+    if licences:
+        lines.append(f"- data licences (dataset card): {', '.join(map(str, licences))}; the model inherits their terms")
+    lines.append("")
     for column, title in (("task_type", "task type"), ("source", "source")):
         if column in train.column_names:
             lines += [f"| {title} | training examples |", "|---|---:|"]

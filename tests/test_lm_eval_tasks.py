@@ -94,6 +94,14 @@ def test_task_configurations():
             assert entry["higher_is_better"] is (entry["metric"].removesuffix("_paper") not in bridge.LOWER_IS_BETTER)
 
 
+def test_readme_lists_every_task_once():
+    text = (tasks_dir() / "README.md").read_text(encoding="utf-8")
+    for name in TASKS:
+        assert text.count(f"| `mnlu_{name}` |") == 1, name
+    for name in (*GROUPS, *TAGS):
+        assert f"`{name}`" in text, name
+
+
 def test_groups_follow_the_corpus_metadata():
     corpora = registry()
     members = {}

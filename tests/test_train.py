@@ -71,7 +71,7 @@ def write_mnlu_folder(path: Path, splits: dict[str, list[dict]], config: str = "
         target = path / "data" / config / f"{split}-00000-of-00001.parquet"
         target.parent.mkdir(parents=True, exist_ok=True)
         Dataset.from_list(rows).to_parquet(str(target))
-    card = {"configs": [{"config_name": config, "data_files": [
+    card = {"license": ["cc-by-4.0", "mit"], "configs": [{"config_name": config, "data_files": [
         {"split": split, "path": f"data/{config}/{split}-*"} for split in splits]}]}
     (path / "README.md").write_text(f"---\n{yaml.safe_dump(card, sort_keys=False)}---\n# fixture\n", encoding="utf-8")
     return path
@@ -102,8 +102,9 @@ def trained(tiny, dataset, tmp_path_factory):
 def test_the_paper_recipe_has_the_papers_hyperparameters():
     recipe = load_recipe("biomistral_nlu_full")
     t = recipe.training
-    assert (t["learning_rate"], t["lr_scheduler_type"], t["warmup_steps"], t["num_train_epochs"]) == (2e-5, "cosine", 0.1, 2)
-    assert (t["per_device_train_batch_size"], t["max_length"], t["bf16"], t["packing"], t["seed"]) == (16, 2048, True, True, 42)
+    assert (t["learning_rate"], t["lr_scheduler_type"], t["warmup_steps"]) == (2e-5, "cosine", 0.1)
+    assert (t["num_train_epochs"], t["per_device_train_batch_size"], t["max_length"]) == (2, 16, 2048)
+    assert (t["bf16"], t["packing"], t["seed"]) == (True, True, 42)
     assert recipe.loss == "all" and recipe.lora is None and recipe.device == "cuda"
     config = sft_config(load_recipe("biomistral_nlu_full", values={"device": "cpu"}))
     assert config.learning_rate == 2e-5 and config.warmup_steps == 0.1 and config.packing
@@ -177,6 +178,7 @@ def test_training_card_and_recipe(trained, dataset, tiny):
     assert header["base_model"] == str(tiny) and header["library_name"] == "transformers"
     assert f"dataset: `{dataset}`, config `all`" in card
     assert "splits: train 48, validation 12" in card
+    assert "data licences (dataset card): cc-by-4.0, mit" in card
     assert "| ner | 24 |" in card and "| fixture_re | 24 |" in card
     assert "learning_rate: 0.01" in card and "| train_loss |" in card
     assert "- mnlu-instruct 0.1.0, commit `" in card and "- trl " in card
@@ -186,7 +188,8 @@ def test_training_card_and_recipe(trained, dataset, tiny):
 
 
 def _prompt_ids(tokenizer, messages):
-    return tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True, return_dict=True)["input_ids"]
+    rendered = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True, return_dict=True)
+    return rendered["input_ids"]
 
 
 def test_answer_only_loss_masks_every_prompt_token(tiny, dataset, tmp_path):
@@ -218,6 +221,23 @@ def test_answer_only_masking_survives_packing(tiny, dataset, tmp_path):
     assert sum(sum(label != -100 for label in row["labels"]) for row in packed) == answer_tokens
     batch = next(iter(trainer.get_train_dataloader()))  # padding-free: one row, positions restart per example
     assert "attention_mask" not in batch and (batch["position_ids"][0] == 0).sum() > 1
+
+
+def test_packed_examples_do_not_attend_to_each_other(tiny, dataset, tmp_path):
+    """A packed row (no attention mask, positions restarting per example) gives each example the logits it has
+    alone: transformers builds a block-diagonal mask from the position ids, also with sdpa on CPU."""
+    import torch
+
+    trainer, _ = build_trainer(cpu_recipe("biomistral_nlu_full", tiny, dataset, tmp_path))
+    batch = next(iter(trainer.get_train_dataloader()))
+    model = trainer.model.eval()
+    with torch.no_grad():
+        packed = model(**{k: v for k, v in batch.items() if k != "labels"}).logits[0]
+        starts = [*(batch["position_ids"][0] == 0).nonzero().flatten().tolist(), batch["input_ids"].shape[1]]
+        assert len(starts) > 2
+        for start, end in zip(starts, starts[1:]):
+            alone = model(input_ids=batch["input_ids"][:, start:end]).logits[0]
+            torch.testing.assert_close(packed[start:end], alone, rtol=1e-4, atol=1e-5)
 
 
 def test_all_token_loss_labels_every_token(tiny, dataset, tmp_path):

@@ -25,6 +25,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..lm_eval_bridge import run_lm_eval
-
+    try:
+        from ..lm_eval_bridge import run_lm_eval
+    except ModuleNotFoundError as missing:
+        raise ValueError(f"{missing}; mnlu eval needs the eval extra: pip install 'mnlu-instruct[eval]'") from None
     return run_lm_eval(args.lm_eval_args)

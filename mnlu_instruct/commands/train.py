@@ -11,8 +11,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", required=True, metavar="RECIPE",
                         help="recipe YAML file, or the name of a shipped recipe (biomistral_nlu_full, lora)")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a recipe value, dotted for blocks (training.max_steps=100, lora.r=8, loss=answer);"
-                             " repeatable")
+                        help="override a recipe value (a YAML value), dotted for blocks: training.max_steps=100, "
+                             "lora.r=8, loss=answer; repeatable")
     parser.add_argument("--dataset", help="MNLU-Instruct folder written by `mnlu build --out DIR`, or a Hub id")
     parser.add_argument("--dataset-config", help="dataset config to train on (default: the recipe's, usually `all`)")
     parser.add_argument("--model", help="base model: a saved model folder or a Hub id")

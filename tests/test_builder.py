@@ -1,0 +1,217 @@
+"""The MNLU-Instruct builder on the real corpora: configs, hygiene, mixtures, determinism, the committed card."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import datasets
+import pyarrow.parquet as pq
+import pytest
+
+from mnlu_instruct import builder
+from mnlu_instruct.builder import EVAL_FEATURES, FEATURES, EvalScan, Staging, evaluation_corpora, training_corpora
+from mnlu_instruct.cli import main
+from mnlu_instruct.corpus import TASK_TYPES
+from mnlu_instruct.examples import Example
+from mnlu_instruct.hub import CARD_NAME, CHART, build_folder, validate_card
+from mnlu_instruct.mixtures import ABLATION_TOTAL, MIXTURES, Mixture, apportion
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def column(folder: Path, config: str, split: str, name: str) -> list:
+    path = folder / "data" / config / f"{split}-00000-of-00001.parquet"
+    return pq.read_table(path, columns=[name]).column(name).to_pylist()
+
+
+@pytest.fixture(scope="module")
+def full(data_dir, tmp_path_factory):
+    """One build of everything in the shared data with the default mixture (the committed card's build)."""
+    out = tmp_path_factory.mktemp("full") / "mnlu-instruct"
+    return build_folder(out, data_dir)
+
+
+def test_configs_are_every_task_type_source_and_public_eval_set(full):
+    train_sources = [c.name for c in training_corpora()]
+    task_types = [t for t in TASK_TYPES if any(c.task_type == t for c in training_corpora())]
+    evals = [f"eval_{c.name}" for c in evaluation_corpora()]
+    assert list(full.configs) == ["all", *task_types, *train_sources, *[e for e in evals if e in full.configs]]
+    assert {"eval_ncbi_disease", "eval_bc5cdr_chem", "eval_chemprot", "eval_gad"} <= set(full.configs)
+    assert not {"eval_mednli", "eval_i2b2_2010", "eval_share_clefe", "eval_clinicalsts"} & set(full.configs)
+    assert set(full.skipped) >= {"mednli", "i2b2_2010", "share_clefe", "clinicalsts"}
+
+
+def test_every_config_loads_offline_with_its_splits_and_features(full, tmp_path):
+    for config, splits in full.configs.items():
+        loaded = datasets.load_dataset(str(full.out), config, cache_dir=str(tmp_path / "cache"))
+        assert dict(loaded.num_rows) == splits, config
+        expected = EVAL_FEATURES if config.startswith("eval_") else FEATURES
+        for split in splits:
+            assert loaded[split].features == expected, (config, split)
+        wanted = {"validation", "test"} if config.startswith("eval_") else {"train", "validation"}
+        assert set(splits) == wanted, config
+
+
+def test_ner_all_and_eval_ncbi_disease_hold_what_they_should(full, tmp_path):
+    cache = str(tmp_path / "cache")
+    ner = datasets.load_dataset(str(full.out), "ner", split="train", cache_dir=cache)
+    assert set(ner["task_type"]) == {"ner"}
+    assert set(ner["source"]) == {c.name for c in training_corpora() if c.task_type == "ner"}
+    first = ner[0]
+    assert [m["role"] for m in first["messages"]] == ["user", "assistant"]
+    assert first["messages"][1]["content"] == first["target"]
+    assert "Medical text: " in first["messages"][0]["content"]
+    everything = datasets.load_dataset(str(full.out), split="train", cache_dir=cache)  # the default config: all
+    assert len(everything) == sum(full.configs[c.name]["train"] for c in training_corpora())
+    assert len(set(everything["id"])) == len(everything)
+    ncbi = datasets.load_dataset(str(full.out), "eval_ncbi_disease", cache_dir=cache)
+    assert ncbi.num_rows == {"validation": 923, "test": 940}
+    example = Example.from_dict(json.loads(ncbi["test"][0]["example"]))
+    assert example.source == "ncbi_disease" and example.id == ncbi["test"][0]["id"]
+
+
+def test_all_and_task_configs_are_their_sources_interleaved(full):
+    for split in ("train", "validation"):
+        every = column(full.out, "all", split, "id")
+        by_source = {c.name: column(full.out, c.name, split, "id")
+                     for c in training_corpora() if c.name in full.configs}
+        assert sorted(every) == sorted(i for ids in by_source.values() for i in ids)
+        sources = column(full.out, "all", split, "source")
+        for name, ids in by_source.items():  # each source keeps its own order inside the interleaving
+            assert [i for i, s in zip(every, sources, strict=True) if s == name] == ids
+        assert sources != sorted(sources)
+
+
+def test_no_training_document_is_in_an_evaluation_test_set(full, data_dir):
+    scan = builder.scan_eval_tests(data_dir)
+    assert {"bc5cdr_chem", "bc5cdr_disease", "ncbi_disease", "chemprot", "ddi"} <= set(scan.checked)
+    assert len(scan.ids) > 1000
+    for split in ("train", "validation"):
+        assert not set(column(full.out, "all", split, "document_id")) & scan.ids
+    # BioRED shares abstracts with the BC5CDR test set: the scan sees them, and none is in a training config.
+    overlaps = json.loads((data_dir / "biored" / "OVERLAP_WITH_EVAL.json").read_text(encoding="utf-8"))["overlaps"]
+    shared = set(overlaps["biored/Train x bc5cdr/Test"]) | set(overlaps["biored/Dev x bc5cdr/Test"])
+    assert len(shared) == 69 and shared <= scan.ids
+    for config in ("biored", "biored_re"):
+        for split in ("train", "validation"):
+            assert not shared & set(column(full.out, config, split, "document_id"))
+
+
+def test_no_duplicate_prompt_target_pairs_and_the_drops_are_reported(full):
+    pairs = []
+    for split in ("train", "validation"):
+        messages = column(full.out, "all", split, "messages")
+        pairs += [(m[0]["content"], m[1]["content"]) for m in messages]
+    assert len(pairs) == len(set(pairs))
+    assert full.stats["linnaeus"]["train"].duplicates == 1100
+    assert full.stats["anatem"]["train"].duplicates == 152
+    for splits in full.stats.values():
+        for s in splits.values():
+            assert s.read == s.overlaps + s.duplicates + s.available
+            assert s.selected == s.available  # the default mixture keeps every source whole
+
+
+def test_the_build_drops_training_documents_found_in_an_evaluation_test_set(data_dir, monkeypatch):
+    leaked = {"anatem-train-L1", "anatem-validation-L1"}
+    monkeypatch.setattr(builder, "scan_eval_tests", lambda _: EvalScan(frozenset(leaked), ("fake",), ()))
+    staging = Staging(data_dir, corpora=["anatem"])
+    staging.prepare()
+    assert staging.stats["anatem"]["train"].overlaps == 1 and staging.stats["anatem"]["validation"].overlaps == 1
+    for split in ("train", "validation"):
+        assert not {r["document_id"] for r in staging.rows(["anatem"], split, "t")} & leaked
+
+
+def test_committed_card_and_chart_are_the_ones_built_from_the_shared_data(full):
+    built = (full.out / CARD_NAME).read_text(encoding="utf-8")
+    committed = (REPO / "DATASET_CARD.md").read_text(encoding="utf-8")
+    assert built == committed, "DATASET_CARD.md is stale: run `mnlu build --card DATASET_CARD.md`"
+    assert (full.out / CHART).read_bytes() == (REPO / CHART).read_bytes(), "the composition chart is stale"
+    configs = validate_card(built, full.out)
+    assert configs.get_default_config_name() == "all"
+
+
+def test_rebuild_gives_identical_files(data_dir, tmp_path):
+    corpora = ["anatem", "biored", "biored_re", "biosses"]
+    first = build_folder(tmp_path / "one", data_dir, corpora=corpora)
+    build_folder(tmp_path / "two", data_dir, corpora=corpora)
+    assert set(first.configs) == {"all", "ner", "re", "anatem", "biored", "biored_re", "eval_biosses"}
+    assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
+    build_folder(tmp_path / "one", data_dir, corpora=corpora)  # replacing an earlier build in place
+    assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
+
+
+def test_corrupted_source_aborts_and_leaves_the_earlier_build_untouched(data_dir, tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(data_dir / "anatem", data / "anatem")
+    out = tmp_path / "out"
+    assert main(["build", "--data-dir", str(data), "--out", str(out), "--quiet"]) == 0
+    before = tree_digest(out)
+    assert "data/anatem/train-00000-of-00001.parquet" in before
+    lines = (data / "anatem" / "train.tsv").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[9] = "broken line without a tag\n"
+    (data / "anatem" / "train.tsv").write_text("".join(lines), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", "--data-dir", str(data), "--out", str(out), "--quiet"]) == 2
+    error = capsys.readouterr().err
+    assert "train.tsv" in error and "line 10" in error
+    assert tree_digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "out"]  # no partial folder left behind
+
+
+def test_build_refuses_to_replace_a_folder_that_is_not_a_build(data_dir, tmp_path):
+    (tmp_path / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(ValueError, match="not an MNLU-Instruct build folder"):
+        build_folder(tmp_path, data_dir, corpora=["biosses"])
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_mixture_with_a_total_is_exact_and_deterministic_under_its_seed(data_dir):
+    mixture = Mixture(name="small", description="test", total=3000, task_types=("ner",))
+
+    def selected(seed: int, corpora: list[str]) -> dict[str, list[str]]:
+        staging = Staging(data_dir, mixture, seed=seed, corpora=corpora)
+        staging.prepare()
+        return {split: [r["id"] for r in staging.rows(list(staging.stats), split, "all")]
+                for split in ("train", "validation")}
+
+    first = selected(7, ["anatem", "biored", "biored_re"])
+    assert len(first["train"]) == 3000
+    assert first == selected(7, ["anatem", "biored", "biored_re"])
+    assert not any(i.startswith("biored_re") or "/" in i for i in first["train"])  # RE is not in this mixture
+    other = selected(8, ["anatem", "biored", "biored_re"])
+    assert len(other["train"]) == 3000 and set(other["train"]) != set(first["train"])
+
+
+def test_declared_ablation_mixtures_match_in_size_and_differ_in_task_types(full):
+    available = {name: {split: s.available for split, s in splits.items()} for name, splits in full.stats.items()}
+    task_type = {c.name: c.task_type for c in training_corpora()}
+    both = {}
+    for name in ("ablation_all_types", "ablation_fewer_types"):
+        mixture = MIXTURES[name]
+        kept = mixture.quotas({s: n for s, n in available.items() if mixture.includes(task_type[s])})
+        assert sum(splits["train"] for splits in kept.values()) == ABLATION_TOTAL
+        both[name] = {task_type[s] for s, splits in kept.items() if splits["train"]}
+    assert both["ablation_fewer_types"] == {"ner"}
+    assert both["ablation_all_types"] > both["ablation_fewer_types"]
+    assert MIXTURES["default"].quotas(available) == available
+
+
+def test_mixture_quotas_rates_caps_and_apportioning():
+    mixture = Mixture(name="m", description="", rates={"a": 0.03}, caps={"b": 10})
+    assert mixture.quotas({"a": {"train": 550_152}, "b": {"train": 99, "validation": 5}}) == {
+        "a": {"train": 16_504}, "b": {"train": 10, "validation": 5}}
+    assert apportion({"a": 1, "b": 1, "c": 1}, 10) == {"a": 4, "b": 3, "c": 3}
+    with pytest.raises(ValueError, match="supply only 7"):
+        Mixture(name="t", description="", total=10).quotas({"a": {"train": 3}, "b": {"train": 4}})
+    with pytest.raises(ValueError, match="rate of a"):
+        Mixture(name="bad", description="", rates={"a": 1.5})
+    with pytest.raises(ValueError, match="not training corpora: ncbi_disese"):
+        Staging(REPO, Mixture(name="typo", description="", rates={"ncbi_disese": 0.5}))
