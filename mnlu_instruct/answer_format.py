@@ -77,5 +77,7 @@ def format_answer(example: Example) -> str:
         return format_spans(example.answer)
     for index in example.answer.selected:
         if not 0 <= index < len(example.options):
-            raise ValueError(f"example {example.id}: selected option {index} outside its {len(example.options)} options")
+            raise ValueError(
+                f"example {example.id}: selected option {index} outside its {len(example.options)} options"
+            )
     return format_choices(example.answer, example.options)

@@ -7,7 +7,8 @@ import argparse
 import importlib
 import pkgutil
 import sys
-from typing import Optional, Sequence
+from collections.abc import Sequence
+from typing import Optional
 
 from . import __version__, commands
 from .corpus import MissingCorpusError

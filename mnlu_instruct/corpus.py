@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Mapping, Optional, Union
+from typing import Optional, Union
 
 from .examples import Example
 from .schema import Record
@@ -54,7 +55,7 @@ class Corpus:
     task_type: str
     metric: str
     reader: Callable[[Path, str], Iterator[Record]]
-    view: Callable[["Corpus", Record], Iterator[Example]]
+    view: Callable[[Corpus, Record], Iterator[Example]]
     folder: str
     files: Mapping[str, tuple[str, ...]]
     split_sizes: Mapping[str, int]

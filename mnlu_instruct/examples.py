@@ -38,7 +38,8 @@ class Example:
     ``types`` are the asked span types with a one-line definition each; ``options`` are the
     multiple-choice option texts (lettered (A), (B), ... by the renderer); ``negative_options``
     are the indices a positive-class metric leaves out (no relation, none of the above).
-    ``gold_score`` keeps the real-valued gold of STS pairs, which the option only rounds.
+    ``gold_score`` keeps the real-valued gold of STS pairs, which the option only rounds;
+    ``gold_offsets`` keeps ``(type, start, end)`` of each gold span in ``text`` (word-level metrics use it).
     """
 
     id: str
@@ -55,6 +56,7 @@ class Example:
     question: str = ""
     text_2: str = ""
     gold_score: Optional[float] = None
+    gold_offsets: tuple[tuple[str, int, int], ...] = ()
 
     @property
     def template_id(self) -> str:
@@ -76,6 +78,7 @@ class Example:
         values = {f.name: row[f.name] for f in fields(cls) if f.name in row}
         values["answer"] = answer_from_dict(row["answer"])
         values["types"] = tuple(tuple(pair) for pair in values.get("types", ()))
+        values["gold_offsets"] = tuple(tuple(span) for span in values.get("gold_offsets", ()))
         for name in ("options", "negative_options"):
             values[name] = tuple(values.get(name, ()))
         return cls(**values)

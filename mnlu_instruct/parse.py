@@ -100,7 +100,7 @@ def parse_spans(text: str, types: tuple[str, ...]) -> ParsedAnswer:
         lowered = line.lower()
         for name in by_length:
             if lowered.startswith(name.lower()):
-                rest = line[len(name):].lstrip()
+                rest = line[len(name) :].lstrip()
                 if rest.startswith(":"):
                     found[name].extend(split_mentions(rest[1:]))
                     matched = True

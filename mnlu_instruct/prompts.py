@@ -10,7 +10,7 @@ same example always renders to the same bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import jinja2
@@ -81,7 +81,7 @@ def environment() -> SandboxedEnvironment:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def template_info(template_id: str) -> TemplateInfo:
     """Read ``templates/<id>.yaml``; its ``id`` must equal the file name."""
     path = templates_dir() / f"{template_id}.yaml"
@@ -100,7 +100,7 @@ def template_info(template_id: str) -> TemplateInfo:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _template(template_id: str) -> jinja2.Template:
     return environment().get_template(f"{template_id}.jinja")
 
@@ -121,7 +121,9 @@ def render_prompt(example: Example) -> str:
     """The user turn of ``example``."""
     info = template_info(example.template_id)
     if example.shape not in info.answer_shape:
-        raise ValueError(f"template {info.id!r} renders {info.answer_shape} answers, example {example.id} is {example.shape}")
+        raise ValueError(
+            f"template {info.id!r} renders {info.answer_shape} answers, example {example.id} is {example.shape}"
+        )
     return _template(info.id).render(template_context(example)).strip()
 
 

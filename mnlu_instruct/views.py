@@ -6,11 +6,11 @@ A corpus names its view; the common ones are here. Spans are listed in text orde
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from .corpus import Corpus
 from .examples import ChoiceAnswer, Example, SpanAnswer
-from .schema import Entity, KBDocument, Pair, QA, SchemaError, TextClassification
+from .schema import QA, Entity, KBDocument, Pair, SchemaError, TextClassification
 
 ARG1_TAGS = ("<e1>", "</e1>")
 ARG2_TAGS = ("<e2>", "</e2>")
@@ -19,13 +19,12 @@ ARG2_TAGS = ("<e2>", "</e2>")
 def span_answer(entities: tuple[Entity, ...] | list[Entity], types: tuple[tuple[str, str], ...]) -> SpanAnswer:
     """Mentions grouped by asked type, each group in text order; unasked types are dropped."""
     ordered = sorted(entities, key=lambda e: (e.offsets[0][0], e.offsets[-1][1], e.id))
-    return SpanAnswer(
-        tuple((name, tuple(e.surface for e in ordered if e.type == name)) for name, _ in types)
-    )
+    return SpanAnswer(tuple((name, tuple(e.surface for e in ordered if e.type == name)) for name, _ in types))
 
 
 def span_view(corpus: Corpus, doc: KBDocument) -> Iterator[Example]:
     """NER: one example per document asking every entity type of the corpus."""
+    asked = {name for name, _ in corpus.entity_types}
     yield Example(
         id=doc.id,
         source=corpus.name,
@@ -34,6 +33,7 @@ def span_view(corpus: Corpus, doc: KBDocument) -> Iterator[Example]:
         text=doc.text,
         answer=span_answer(doc.entities, corpus.entity_types),
         types=corpus.entity_types,
+        gold_offsets=tuple((e.type, start, end) for e in doc.entities for start, end in e.offsets if e.type in asked),
     )
 
 

@@ -28,7 +28,9 @@ GOLDEN_EXAMPLES: dict[str, Example] = {
         task_type="ee",
         document_id="phee-1",
         text="Lithium toxicity developed after the addition of ibuprofen.",
-        answer=SpanAnswer((("Trigger", ("developed",)), ("Treatment", ("Lithium", "ibuprofen")), ("Effect", ("toxicity",)))),
+        answer=SpanAnswer(
+            (("Trigger", ("developed",)), ("Treatment", ("Lithium", "ibuprofen")), ("Effect", ("toxicity",)))
+        ),
         types=(
             ("Trigger", "the word that signals the adverse event"),
             ("Treatment", "the drug or therapy involved"),
@@ -54,7 +56,9 @@ GOLDEN_EXAMPLES: dict[str, Example] = {
         answer=ChoiceAnswer((2,)),
         options=("Upregulator or activator", "Downregulator or inhibitor", "Antagonist", "No relation"),
         negative_options=(3,),
-        question="What is the relation between the chemical <e1>Tamoxifen</e1> and the gene <e2>estrogen receptor</e2>?",
+        question=(
+            "What is the relation between the chemical <e1>Tamoxifen</e1> and the gene <e2>estrogen receptor</e2>?"
+        ),
     ),
     "dc_multilabel": Example(
         id="golden-dc",
@@ -63,7 +67,12 @@ GOLDEN_EXAMPLES: dict[str, Example] = {
         document_id="12345",
         text="Tumour cells evade apoptosis and sustain proliferative signalling.",
         answer=ChoiceAnswer((0, 2)),
-        options=("Sustaining proliferative signaling", "Inducing angiogenesis", "Resisting cell death", "None of the above"),
+        options=(
+            "Sustaining proliferative signaling",
+            "Inducing angiogenesis",
+            "Resisting cell death",
+            "None of the above",
+        ),
         multi_label=True,
         negative_options=(3,),
         question="Which hallmarks of cancer does the abstract discuss?",

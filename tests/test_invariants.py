@@ -8,6 +8,7 @@ Corpora whose files are not here (restricted ones) are covered by their syntheti
 from __future__ import annotations
 
 import pytest
+from conftest import find_data_dir
 from scipy.stats import pearsonr
 
 from mnlu_instruct.corpora import registry
@@ -15,8 +16,6 @@ from mnlu_instruct.corpus import MissingCorpusError
 from mnlu_instruct.parse import parse_answer
 from mnlu_instruct.prompts import render
 from mnlu_instruct.scoring import score_examples
-
-from conftest import find_data_dir
 
 F1_METRICS = {"entity_f1", "relation_micro_f1", "multilabel_micro_f1", "example_f1", "pico_word_f1"}
 

@@ -17,17 +17,26 @@ def run(args: argparse.Namespace) -> int:
 
     rows = []
     for corpus in registry().values():
-        flags = [flag for flag, on in (("non-commercial", corpus.non_commercial), ("share-alike", corpus.share_alike),
-                                       ("restricted", corpus.restricted)) if on]
-        rows.append({
-            "name": corpus.name,
-            "task_type": corpus.task_type,
-            "benchmarks": ",".join(corpus.benchmarks) or "-",
-            "role": corpus.role,
-            "license": corpus.license,
-            "flags": ",".join(flags) or "-",
-            "splits": " / ".join(f"{corpus.split_sizes.get(s, '?')}" for s in corpus.splits),
-        })
+        flags = [
+            flag
+            for flag, on in (
+                ("non-commercial", corpus.non_commercial),
+                ("share-alike", corpus.share_alike),
+                ("restricted", corpus.restricted),
+            )
+            if on
+        ]
+        rows.append(
+            {
+                "name": corpus.name,
+                "task_type": corpus.task_type,
+                "benchmarks": ",".join(corpus.benchmarks) or "-",
+                "role": corpus.role,
+                "license": corpus.license,
+                "flags": ",".join(flags) or "-",
+                "splits": " / ".join(f"{corpus.split_sizes.get(s, '?')}" for s in corpus.splits),
+            }
+        )
     if args.json:
         for row in rows:
             print(json.dumps(row))

@@ -5,16 +5,22 @@ from __future__ import annotations
 import argparse
 import json
 
-HELP = "score {\"id\", \"prediction\"} JSONL predictions against a corpus split; prints metrics as JSON"
+HELP = 'score {"id", "prediction"} JSONL predictions against a corpus split; prints metrics as JSON'
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("task", help="corpus name as in `mnlu corpora` (an `mnlu_` prefix is accepted)")
-    parser.add_argument("predictions", help="JSON Lines file of {\"id\": ..., \"prediction\": ...}")
+    parser.add_argument("predictions", help='JSON Lines file of {"id": ..., "prediction": ...}')
     parser.add_argument("--split", default="test", choices=("train", "validation", "test"))
-    parser.add_argument("--mode", default="strict", choices=("strict", "paper"),
-                        help="strict (default, the benchmark's definition) or paper (BioMistral-NLU's rules)")
-    parser.add_argument("--data-dir", default=None, help="folder with one sub-folder per corpus (default: $MNLU_DATA_DIR)")
+    parser.add_argument(
+        "--mode",
+        default="strict",
+        choices=("strict", "paper"),
+        help="strict (default, the benchmark's definition) or paper (BioMistral-NLU's rules)",
+    )
+    parser.add_argument(
+        "--data-dir", default=None, help="folder with one sub-folder per corpus (default: $MNLU_DATA_DIR)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -26,5 +32,7 @@ def run(args: argparse.Namespace) -> int:
     examples = list(corpus.examples(args.split, args.data_dir))
     predictions = read_predictions(args.predictions)
     result = score_corpus(examples, predictions, corpus.metric, args.mode)
-    print(json.dumps({"task": name, "split": args.split, "metric": corpus.metric, "mode": args.mode, **result}, indent=2))
+    print(
+        json.dumps({"task": name, "split": args.split, "metric": corpus.metric, "mode": args.mode, **result}, indent=2)
+    )
     return 0

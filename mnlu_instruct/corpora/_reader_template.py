@@ -6,8 +6,8 @@ See CONTRIBUTING.md for the whole checklist (fixture, tests, README and card).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from ..corpus import Corpus
 from ..schema import CorpusFormatError, Entity, KBDocument, Passage, validate_kb

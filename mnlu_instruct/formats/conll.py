@@ -6,9 +6,10 @@ joined by single spaces; each B/I run becomes an entity with offsets into that t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Optional
 
 from ..schema import CorpusFormatError, Entity, KBDocument, Passage
 
@@ -45,7 +46,9 @@ def read_conll(
                 continue
             cells = line.split("\t")
             if len(cells) != columns:
-                raise CorpusFormatError(path, f"line {number}", f"expected {columns} tab-separated columns, found {len(cells)}: {line!r}")
+                raise CorpusFormatError(
+                    path, f"line {number}", f"expected {columns} tab-separated columns, found {len(cells)}: {line!r}"
+                )
             tag = cells[tag_column]
             if not (tag == "O" or tag[:1] in ("B", "I") and (len(tag) == 1 or tag[1] == "-")):
                 raise CorpusFormatError(path, f"line {number}", f"not an IOB2 tag: {tag!r}")
@@ -93,7 +96,12 @@ def sentence_to_document(
     for number, (name, first, last) in enumerate(iob_spans(sentence.tags, default_type)):
         begin, end = starts[first], starts[last - 1] + len(sentence.tokens[last - 1])
         entities.append(
-            Entity(id=f"{doc_id}-E{number}", type=(type_map or {}).get(name, name), text=(text[begin:end],), offsets=((begin, end),))
+            Entity(
+                id=f"{doc_id}-E{number}",
+                type=(type_map or {}).get(name, name),
+                text=(text[begin:end],),
+                offsets=((begin, end),),
+            )
         )
     return KBDocument(
         id=doc_id,

@@ -1,0 +1,163 @@
+"""Score model outputs: parse each prediction against its example, then apply the corpus's metric.
+
+Two modes. ``strict`` (default) is the benchmark's official definition over our parser: an output
+that cannot be read is counted and scored as an empty answer, never mapped to a default class.
+``paper`` reproduces BioMistral-NLU's scoring rules so results compare with the paper: lower-cased
+span matching, multiple choice read as the first of (a), (b), ... found anywhere in the lower-cased
+output with option (A) as the default, and NLI/QA counted correct when the gold option text is a
+substring of the lower-cased output.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Optional, Union
+
+from . import metrics
+from .answer_format import LETTERS
+from .examples import ChoiceAnswer, Example, SpanAnswer
+from .parse import ParsedAnswer, parse_answer
+from .schema import CorpusFormatError
+
+MODES = ("strict", "paper")
+PAPER_MAX_SPANS = 20  # BioMistral-NLU de-duplicates a unit's spans when more than 20 are predicted
+
+
+def _spans(answer: Optional[SpanAnswer], lower: bool) -> list[tuple[str, str]]:
+    if answer is None:
+        return []
+    return [(type_, m.strip().lower() if lower else m) for type_, mentions in answer.spans for m in mentions]
+
+
+def _paper_choice(text: Optional[str], example: Example) -> tuple[int, ...]:
+    """BioMistral-NLU's reading of a multiple-choice output (PAPER.md §1.4)."""
+    lowered = (text or "").lower()
+    found = [i for i in range(len(example.options)) if f"({LETTERS[i].lower()})" in lowered]
+    if example.multi_label:
+        return tuple(found)
+    return (found[0],) if found else (0,)
+
+
+def _selected(parsed: ParsedAnswer) -> tuple[int, ...]:
+    return parsed.answer.selected if isinstance(parsed.answer, ChoiceAnswer) else ()
+
+
+def score_examples(
+    examples: Sequence[Example], predictions: Sequence[Optional[str]], metric: str, mode: str = "strict"
+) -> dict[str, object]:
+    """Metrics of ``predictions`` (aligned with ``examples``; ``None`` = no prediction) under ``metric``.
+
+    The result holds the metric's values, ``score`` (the primary value, 0..1), ``n``,
+    ``parse_failures`` (predictions given but unreadable), ``missing`` and ``unknown_labels``.
+    """
+    if mode not in MODES:
+        raise ValueError(f"unknown scoring mode {mode!r}; use one of {MODES}")
+    if len(examples) != len(predictions):
+        raise ValueError(f"{len(examples)} examples but {len(predictions)} predictions")
+    parsed = [
+        parse_answer(p, ex) if p is not None else ParsedAnswer(None, True) for ex, p in zip(examples, predictions)
+    ]
+    paper = mode == "paper"
+    result: dict[str, object]
+    if metric in ("entity_f1", "pico_word_f1"):
+        golds = [_spans(ex.answer, paper) for ex in examples]  # type: ignore[arg-type]
+        preds = [_spans(p.answer, paper) for p in parsed]  # type: ignore[arg-type]
+        if paper:
+            preds = [sorted(set(unit)) if len(unit) > PAPER_MAX_SPANS else unit for unit in preds]
+        if metric == "entity_f1":
+            result = metrics.entity_prf(golds, preds)
+        else:
+            classes = [name for name, _ in examples[0].types] if examples else []
+            result = metrics.pico_word_f1(
+                [ex.text for ex in examples], [ex.gold_offsets for ex in examples], preds, classes
+            )
+        result["score"] = result["f1"]
+    else:
+        chosen = [
+            _paper_choice(text, ex) if paper else _selected(p) for ex, text, p in zip(examples, predictions, parsed)
+        ]
+        result = _score_choices(examples, chosen, predictions, metric, paper)
+    result.update(
+        n=len(examples),
+        parse_failures=sum(1 for p, text in zip(parsed, predictions) if p.failed and text is not None),
+        missing=sum(1 for text in predictions if text is None),
+        unknown_labels=sum(len(p.unknown) for p in parsed),
+    )
+    return result
+
+
+def _score_choices(
+    examples: Sequence[Example],
+    chosen: Sequence[tuple[int, ...]],
+    predictions: Sequence[Optional[str]],
+    metric: str,
+    paper: bool,
+) -> dict[str, object]:
+    golds = [ex.answer.selected for ex in examples]  # type: ignore[union-attr]
+    if metric == "relation_micro_f1":
+        negatives = {ex.options[i] for ex in examples for i in ex.negative_options}
+        gold_labels = [ex.options[g[0]] for ex, g in zip(examples, golds)]
+        pred_labels = [ex.options[c[0]] if c else None for ex, c in zip(examples, chosen)]
+        result: dict[str, object] = metrics.relation_micro_f1(gold_labels, pred_labels, negatives)
+        result["score"] = result["f1"]
+    elif metric in ("multilabel_micro_f1", "example_f1"):
+        gold_sets = [{i for i in g if i not in ex.negative_options} for ex, g in zip(examples, golds)]
+        pred_sets = [{i for i in c if i not in ex.negative_options} for ex, c in zip(examples, chosen)]
+        if metric == "example_f1":
+            result = metrics.example_based_f1(gold_sets, pred_sets)
+        else:
+            labels = {i for ex in examples for i in range(len(ex.options)) if i not in ex.negative_options}
+            result = metrics.multilabel_micro_f1(gold_sets, pred_sets, labels)
+        result["score"] = result["f1"]
+    elif metric == "pearson":
+        values = [float(ex.options[c[0] if c else 0]) for ex, c in zip(examples, chosen)]
+        r = metrics.pearson(values, [float(ex.gold_score) for ex in examples])  # type: ignore[arg-type]
+        result = {"pearson": r, "score": r}
+    elif metric == "accuracy":
+        if paper:
+            correct = [
+                ex.options[g[0]].lower() in (text or "").lower() for ex, g, text in zip(examples, golds, predictions)
+            ]
+            acc = sum(correct) / len(correct) if correct else 0.0
+        else:
+            acc = metrics.accuracy([g[0] for g in golds], [c[0] if c else None for c in chosen])
+        result = {"accuracy": acc, "score": acc}
+    else:
+        raise ValueError(f"unknown metric {metric!r}")
+    return result
+
+
+def read_predictions(path: Union[str, Path]) -> dict[str, str]:
+    """Read ``{"id": ..., "prediction": ...}`` JSON Lines; errors name the file and line."""
+    predictions: dict[str, str] = {}
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise CorpusFormatError(path, f"line {number}", f"not valid JSON ({error.msg})") from None
+            if (
+                not isinstance(row, dict)
+                or not isinstance(row.get("id"), str)
+                or not isinstance(row.get("prediction"), str)
+            ):
+                raise CorpusFormatError(path, f"line {number}", 'expected {"id": "<string>", "prediction": "<string>"}')
+            if row["id"] in predictions:
+                raise CorpusFormatError(path, f"line {number}", f"duplicate id {row['id']!r}")
+            predictions[row["id"]] = row["prediction"]
+    return predictions
+
+
+def score_corpus(
+    examples: Sequence[Example], predictions: Mapping[str, str], metric: str, mode: str = "strict"
+) -> dict[str, object]:
+    """Score predictions keyed by example id; counts ids with no prediction and ids not in the split."""
+    known = {ex.id for ex in examples}
+    result = score_examples(examples, [predictions.get(ex.id) for ex in examples], metric, mode)
+    result["missing_ids"] = result.pop("missing")
+    result["unknown_ids"] = sum(1 for key in predictions if key not in known)
+    return result
