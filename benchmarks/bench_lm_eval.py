@@ -29,7 +29,7 @@ TARGET_S = 180.0
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default = os.environ.get("MNLU_DATA_DIR") or str(HERE.parent.parent / "shared" / "data")
-    parser.add_argument("--data-dir", default=default, help="corpora folder (default: $MNLU_DATA_DIR or ../shared/data)")
+    parser.add_argument("--data-dir", default=default, help="corpora folder ($MNLU_DATA_DIR or ../shared/data)")
     parser.add_argument("--out", default=str(HERE / "results" / "lm_eval.json"))
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -22,6 +22,7 @@ import platform
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -146,6 +147,7 @@ def main() -> int:
         "benchmark": "training data pipeline on CPU (no GPU lent): SFTTrainer preparation and data loader",
         "cpu_only": True,
         "dataset": f"MNLU-Instruct config {args.config}, {len(train)} train examples (shuffled, seed 0)",
+        "sources": dict(sorted(Counter(train["source"]).items())),
         "tokenizer": f"byte-level BPE, vocab {args.vocab_size}, trained on the examples in {tokenizer_s:.1f} s",
         "variants": figures,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "torch": torch.__version__,

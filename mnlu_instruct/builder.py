@@ -186,6 +186,7 @@ class Staging:
         self.scan: Optional[EvalScan] = None
         self._priorities: dict[tuple[str, str], array] = {}
         self._selected: dict[tuple[str, str], Optional[set[int]]] = {}
+        self._offered: set[tuple[str, str]] = set()
 
     # -- which corpora -------------------------------------------------------------------------------
     def _wanted(self, corpus: Corpus) -> bool:
@@ -311,14 +312,16 @@ class Staging:
                 index += 1
             remaining[index] -= 1
             left -= 1
-            item = next(streams[index])
-            self.showcase.offer(item)
-            yield item
+            yield next(streams[index])
 
     def _selected_rows(self, name: str, split: str) -> Iterator[dict[str, Any]]:
         chosen = self._selected[(name, split)]
+        offer = (name, split) not in self._offered  # the card's showcase sees each row once
+        self._offered.add((name, split))
         for position, item in enumerate(read_staged(self._path(name, split))):
             if chosen is None or position in chosen:
+                if offer:
+                    self.showcase.offer(item)
                 yield item
 
     def eval_rows(self, corpus: Corpus, split: str) -> Iterator[dict[str, Any]]:

@@ -50,15 +50,16 @@ MODES = ("strict", "paper", "both")
 PAPER_SUFFIX = "_paper"
 
 RESULT_KEYS: dict[str, tuple[str, ...]] = {
-    "entity_f1": ("score", "precision", "recall", "f1", "parse_failures"),
-    "relation_micro_f1": ("score", "precision", "recall", "f1", "parse_failures"),
-    "multilabel_micro_f1": ("score", "precision", "recall", "f1", "parse_failures"),
-    "example_f1": ("score", "precision", "recall", "f1", "parse_failures"),
-    "pico_word_f1": ("score", "precision", "recall", "f1", "parse_failures"),
-    "pearson": ("score", "pearson", "parse_failures"),
-    "accuracy": ("score", "accuracy", "parse_failures"),
+    "entity_f1": ("score", "precision", "recall", "parse_failures"),
+    "relation_micro_f1": ("score", "precision", "recall", "parse_failures"),
+    "multilabel_micro_f1": ("score", "precision", "recall", "parse_failures"),
+    "example_f1": ("score", "precision", "recall", "parse_failures"),
+    "pico_word_f1": ("score", "parse_failures"),
+    "pearson": ("score", "parse_failures"),
+    "accuracy": ("score", "parse_failures"),
 }
-"""The values of ``score_examples``' result that a task reports, per corpus metric (``score`` is the primary one)."""
+"""The values of ``score_examples``' result a task reports, per corpus metric: ``score`` is the metric itself
+(F1, Pearson or accuracy), ``parse_failures`` the number of answers the parser could not read."""
 
 LOWER_IS_BETTER = frozenset({"parse_failures"})
 

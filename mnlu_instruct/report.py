@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from statistics import fmean
 from typing import Any, Optional
 
+from . import metrics
 from .corpora import registry
 
 PAPER_SUFFIX = "_paper"
@@ -170,36 +170,27 @@ class BenchmarkScore:
 
 def blurb_score(rows: Sequence[DatasetResult]) -> BenchmarkScore:
     """The mean of the task-type means over the BLURB datasets present (complete only with all 13)."""
-    by_name = {row.corpus: row for row in rows}
-
-    def score(mode: str) -> Optional[float]:
-        type_means = []
-        for datasets in BLURB_TYPES.values():
-            values = [getattr(by_name[d], mode) for d in datasets if d in by_name]
-            if any(v is None for v in values):
-                return None
-            if values:
-                type_means.append(fmean(values))
-        return fmean(type_means) if type_means else None
-
-    names = [d for datasets in BLURB_TYPES.values() for d in datasets]
-    return BenchmarkScore(
-        "BLURB", score("strict"), score("paper"),
-        tuple(d for d in names if d in by_name), tuple(d for d in names if d not in by_name),
-    )
+    type_of = {dataset: type_ for type_, datasets in BLURB_TYPES.items() for dataset in datasets}
+    return _benchmark("BLURB", rows, tuple(type_of), lambda scores: metrics.blurb_score(scores, type_of))
 
 
 def blue_score(rows: Sequence[DatasetResult]) -> BenchmarkScore:
     """The mean over the BLUE datasets present (complete only with all 10)."""
-    by_name = {row.corpus: row for row in rows}
+    return _benchmark("BLUE", rows, BLUE_DATASETS, metrics.blue_score)
+
+
+def _benchmark(
+    name: str, rows: Sequence[DatasetResult], datasets: Sequence[str], combine: Callable[[dict[str, float]], float]
+) -> BenchmarkScore:
+    present = {row.corpus: row for row in rows if row.corpus in datasets}
 
     def score(mode: str) -> Optional[float]:
-        values = [getattr(by_name[d], mode) for d in BLUE_DATASETS if d in by_name]
-        return None if not values or any(v is None for v in values) else fmean(values)
+        values = {dataset: getattr(row, mode) for dataset, row in present.items()}
+        return None if not values or None in values.values() else combine(values)
 
     return BenchmarkScore(
-        "BLUE", score("strict"), score("paper"),
-        tuple(d for d in BLUE_DATASETS if d in by_name), tuple(d for d in BLUE_DATASETS if d not in by_name),
+        name, score("strict"), score("paper"),
+        tuple(d for d in datasets if d in present), tuple(d for d in datasets if d not in present),
     )
 
 

@@ -10,10 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from mnlu_instruct.answer_format import format_answer
 from mnlu_instruct.corpora import chemprot, ddi, gad, get_corpus
 from mnlu_instruct.formats.ddi_xml import parse_offsets
 from mnlu_instruct.formats.sentences import merge_spans, split_sentences
+from mnlu_instruct.parse import parse_answer
 from mnlu_instruct.schema import CorpusFormatError, KBDocument, validate_kb
+from mnlu_instruct.scoring import score_examples
 from mnlu_instruct.views import ARG1_TAGS, ARG2_TAGS
 
 NAMES = ("chemprot", "ddi", "gad")
@@ -370,3 +373,21 @@ def test_gad_missing_mask_and_bad_label_name_file_and_line(data_dir, tmp_path):
     _rewrite_line(path, 4, lambda line: line.rsplit("\t", 1)[0] + "\tyes\n")
     with pytest.raises(CorpusFormatError, match=r"dev\.tsv: line 4 \(index 2\): label must be 0 or 1"):
         list(gad.read(folder, "validation"))
+
+
+# The answer grammar and the scorer on every example
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_targets_parse_back_and_gold_scores_one_while_empty_scores_zero(name, examples):
+    corpus = get_corpus(name)
+    for split in SPLITS:
+        found = examples[name, split]
+        targets = [format_answer(example) for example in found]
+        for example, target in zip(found, targets, strict=True):
+            parsed = parse_answer(target, example)
+            assert not parsed.failed and parsed.answer == example.answer, example.id
+        gold = score_examples(found, targets, corpus.metric)
+        assert gold["score"] == 1.0 and gold["parse_failures"] == 0 and gold["n"] == len(found)
+        assert score_examples(found, [""] * len(found), corpus.metric)["score"] == 0.0
+        assert score_examples(found, [None] * len(found), corpus.metric)["score"] == 0.0

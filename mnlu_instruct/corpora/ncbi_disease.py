@@ -1,0 +1,111 @@
+"""NCBI-disease (Doğan et al. 2014): disease mentions in PubMed abstracts; a BLURB NER dataset.
+
+``ncbi_disease`` is BLURB's evaluation unit: the sentences of the CoNLL/IOB2 files BLURB starts from
+(5,424 / 923 / 940 sentences; 5,134 / 787 / 960 mentions). ``ncbi_disease_abstracts`` reads the
+official release (593 / 100 / 100 abstracts; 5,145 / 787 / 960 mentions) with its four mention
+classes (SpecificDisease, DiseaseClass, Modifier, CompositeMention) merged into the one type BLURB
+scores, ``Disease``. The official training file lists PMID 8528200 twice; the second copy gets the
+id suffix ``-2``. One training mention column carries two trailing spaces that the text does not.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Iterator
+
+from ..corpus import Corpus
+from ..formats.iob_corpus import iob_reader
+from ..formats.pubtator import read_pubtator
+from ..schema import Entity, KBDocument, Passage, validate_kb
+from ..views import span_view
+
+ENTITY_TYPES = (
+    (
+        "Disease",
+        "a disease or disorder, a class of diseases, or a disease name used as a modifier "
+        "(e.g. 'colorectal cancer', 'tumour' in 'tumour suppressor')",
+    ),
+)
+IOB_FILES = {
+    "train": ("blurb_iob/train.tsv",),
+    "validation": ("blurb_iob/devel.tsv",),
+    "test": ("blurb_iob/test.tsv",),
+}
+ABSTRACT_FILES = {
+    "train": ("original/NCBItrainset_corpus.txt",),
+    "validation": ("original/NCBIdevelopset_corpus.txt",),
+    "test": ("original/NCBItestset_corpus.txt",),
+}
+CITATION = (
+    "Doğan RI, Leaman R, Lu Z. NCBI disease corpus: a resource for disease name recognition and concept "
+    "normalization. J Biomed Inform. 2014;47:1-10. doi:10.1016/j.jbi.2013.12.006"
+)
+LICENSE = "Public domain (US Government work, NCBI); CoNLL conversion CC BY 4.0 (MTL-Bioinformatics-2016)"
+HOMEPAGE = "https://www.ncbi.nlm.nih.gov/CBBresearch/Dogan/DISEASE/"
+
+
+def read_abstracts(folder: Path, split: str) -> Iterator[KBDocument]:
+    """The official release's abstracts, every mention typed ``Disease`` (its class kept in the id)."""
+    path = folder / ABSTRACT_FILES[split][0]
+    seen: Counter[str] = Counter()
+    for document in read_pubtator(path):
+        seen[document.pmid] += 1
+        suffix = "" if seen[document.pmid] == 1 else f"-{seen[document.pmid]}"
+        doc_id = f"ncbi_disease_abstracts-{document.pmid}{suffix}"
+        title_end = len(document.title)
+        doc = KBDocument(
+            id=doc_id,
+            document_id=document.pmid,
+            text=document.text,
+            passages=(
+                Passage(id=f"{doc_id}-title", type="title", offsets=((0, title_end),)),
+                Passage(id=f"{doc_id}-abstract", type="abstract", offsets=((title_end + 1, len(document.text)),)),
+            ),
+            entities=tuple(
+                Entity(
+                    id=f"{doc_id}-E{k}-{m.type}",
+                    type="Disease",
+                    text=(m.text,),
+                    offsets=((m.start, m.end),),
+                    normalized=tuple(("MeSH/OMIM", concept) for concept in m.ids),
+                )
+                for k, m in enumerate(document.mentions)
+            ),
+        )
+        yield validate_kb(doc, corpus="ncbi_disease_abstracts", source=f"{path} (line {document.line})")
+
+
+COMMON = dict(
+    task_type="ner",
+    metric="entity_f1",
+    view=span_view,
+    folder="ncbi_disease",
+    license=LICENSE,
+    citation=CITATION,
+    homepage=HOMEPAGE,
+    benchmarks=("blurb",),
+    role="eval",
+    entity_types=ENTITY_TYPES,
+)
+
+CORPORA = (
+    Corpus(
+        name="ncbi_disease",
+        display_name="NCBI-disease (BLURB sentences)",
+        reader=iob_reader("ncbi_disease", IOB_FILES),
+        files=IOB_FILES,
+        split_sizes={"train": 5424, "validation": 923, "test": 940},
+        description="Disease mention recognition in PubMed abstracts; BLURB's sentence-level IOB2 files.",
+        **COMMON,
+    ),
+    Corpus(
+        name="ncbi_disease_abstracts",
+        display_name="NCBI-disease (abstracts)",
+        reader=read_abstracts,
+        files=ABSTRACT_FILES,
+        split_sizes={"train": 593, "validation": 100, "test": 100},
+        description="The official NCBI-disease release at abstract level, mention classes merged into Disease.",
+        **COMMON,
+    ),
+)

@@ -1,0 +1,32 @@
+"""Readers for BLURB-style IOB sentence files: one KBDocument per sentence, validated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterator, Mapping, Optional
+
+from ..schema import KBDocument, validate_kb
+from .conll import read_conll, sentence_to_document
+
+
+def iob_reader(
+    name: str,
+    files: Mapping[str, tuple[str, ...]],
+    *,
+    default_type: Optional[str] = None,
+    type_map: Optional[dict[str, str]] = None,
+) -> Callable[[Path, str], Iterator[KBDocument]]:
+    """A ``reader(folder, split)`` over the split's IOB file; sentence ids are ``<name>-<split>-<n>``.
+
+    IOB sentences carry no document ids, so each sentence is its own document.
+    """
+
+    def read(folder: Path, split: str) -> Iterator[KBDocument]:
+        path = folder / files[split][0]
+        for number, sentence in enumerate(read_conll(path)):
+            doc = sentence_to_document(
+                sentence, doc_id=f"{name}-{split}-{number:05d}", default_type=default_type, type_map=type_map
+            )
+            yield validate_kb(doc, corpus=name, source=f"{path} (line {sentence.line})")
+
+    return read
