@@ -112,7 +112,7 @@ def main() -> int:
     parser.add_argument("--dataset", help="an MNLU-Instruct folder (default: build one from --data-dir)")
     parser.add_argument("--data-dir", default=default, help="corpora folder (default: $MNLU_DATA_DIR or ../shared/data)")
     parser.add_argument("--config", default="all", help="dataset config (default all)")
-    parser.add_argument("--limit", type=int, default=10000, help="examples of the train split to use (default 10000)")
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N train examples (shuffled)")
     parser.add_argument("--vocab-size", type=int, default=32000)
     parser.add_argument("--out", default=str(HERE / "results" / "train_pipeline.json"))
     args = parser.parse_args()
@@ -127,7 +127,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(args.dataset) if args.dataset else build_dataset(args.data_dir, Path(scratch) / "mnlu")
         train = load_mnlu(str(folder), args.config)["train"].shuffle(seed=0)
-        train = train.select(range(min(args.limit, len(train))))
+        train = train.select(range(min(args.limit or len(train), len(train))))
         paper = load_recipe("biomistral_nlu_full")
         start = time.perf_counter()
         model = write_model(train, Path(scratch) / "model", args.vocab_size, paper.chat_template)

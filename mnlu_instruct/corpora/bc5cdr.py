@@ -9,8 +9,8 @@ split) with both types; CID relations are kept as document-level relations betwe
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from ..corpus import Corpus
 from ..formats.iob_corpus import iob_reader

@@ -11,8 +11,8 @@ id suffix ``-2``. One training mention column carries two trailing spaces that t
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from ..corpus import Corpus
 from ..formats.iob_corpus import iob_reader

@@ -7,8 +7,8 @@ section per line as ``LABEL: text`` (the labels are the abstract's own section h
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from ..corpus import Corpus
 from ..formats.json_file import load_json
@@ -47,7 +47,9 @@ def read(folder: Path, split: str) -> Iterator[QA]:
         except KeyError as missing:
             raise CorpusFormatError(folder / DATA_FILE, f"PMID {pmid}", f"missing field {missing}") from None
         if len(contexts) != len(labels) or answer not in CHOICES:
-            raise CorpusFormatError(folder / DATA_FILE, f"PMID {pmid}", "CONTEXTS/LABELS differ in length or bad answer")
+            raise CorpusFormatError(
+                folder / DATA_FILE, f"PMID {pmid}", "CONTEXTS/LABELS differ in length or bad answer"
+            )
         if split == "test" and gold.get(pmid) != answer:
             raise CorpusFormatError(folder / TEST_GOLD, f"PMID {pmid}", f"gold {gold.get(pmid)!r} != {answer!r}")
         yield QA(

@@ -16,17 +16,34 @@ from ..schema import CorpusFormatError, Entity, KBDocument, Passage
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """One sentence of a CoNLL file: tokens, tags and the 1-based line number it starts on."""
+    """One sentence of a CoNLL file: tokens, tags, the 1-based line it starts on, and the id of the
+    document it belongs to when the file marks documents (``-DOCSTART- <id>``, ``###MEDLINE:<id>``)."""
 
     tokens: tuple[str, ...]
     tags: tuple[str, ...]
     line: int
+    document: Optional[str] = None
+
+
+DOCUMENT_MARKERS = ("-DOCSTART-", "###MEDLINE:")
+
+
+def _document_id(line: str) -> Optional[str]:
+    """The id a document-marker line carries (``None`` when it has none, as in ``-DOCSTART-<TAB>O``)."""
+    for marker in DOCUMENT_MARKERS:
+        if line.startswith(marker):
+            rest = line[len(marker) :].split("\t")[0].strip()
+            return rest or None
+    return None
 
 
 def read_conll(
-    path: Path, *, columns: int = 2, tag_column: int = -1, skip_prefixes: tuple[str, ...] = ("-DOCSTART-",)
+    path: Path, *, columns: int = 2, tag_column: int = -1, skip_prefixes: tuple[str, ...] = DOCUMENT_MARKERS
 ) -> Iterator[Sentence]:
     """Yield the sentences of a tab-separated CoNLL file with ``columns`` columns per token line.
+
+    Lines starting with ``skip_prefixes`` (document markers by default) are not tokens; the id a
+    marker carries is given to the sentences that follow it.
 
     A line with another number of columns, or a tag that is not ``O``/``B-…``/``I-…``/``B``/``I``,
     raises :class:`CorpusFormatError` naming the file and line.
@@ -34,15 +51,20 @@ def read_conll(
     tokens: list[str] = []
     tags: list[str] = []
     start = 0
+    document: Optional[str] = None
     with open(path, encoding="utf-8") as handle:
         for number, raw in enumerate(handle, start=1):
             line = raw.rstrip("\r\n")
             if not line.strip():
                 if tokens:
-                    yield Sentence(tuple(tokens), tuple(tags), start)
+                    yield Sentence(tuple(tokens), tuple(tags), start, document)
                     tokens, tags = [], []
                 continue
             if any(line.startswith(prefix) for prefix in skip_prefixes):
+                if tokens:
+                    yield Sentence(tuple(tokens), tuple(tags), start, document)
+                    tokens, tags = [], []
+                document = _document_id(line)
                 continue
             cells = line.split("\t")
             if len(cells) != columns:
@@ -57,7 +79,7 @@ def read_conll(
             tokens.append(cells[0])
             tags.append(tag)
     if tokens:
-        yield Sentence(tuple(tokens), tuple(tags), start)
+        yield Sentence(tuple(tokens), tuple(tags), start, document)
 
 
 def iob_spans(tags: tuple[str, ...], default_type: Optional[str] = None) -> list[tuple[str, int, int]]:
@@ -105,7 +127,7 @@ def sentence_to_document(
         )
     return KBDocument(
         id=doc_id,
-        document_id=doc_id,
+        document_id=sentence.document or doc_id,
         text=text,
         passages=(Passage(id=f"{doc_id}-P0", type="sentence", offsets=((0, len(text)),)),),
         entities=tuple(entities),

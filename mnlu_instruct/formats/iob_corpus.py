@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Callable, Iterator, Mapping, Optional
+from typing import Optional
 
 from ..schema import KBDocument, validate_kb
 from .conll import read_conll, sentence_to_document

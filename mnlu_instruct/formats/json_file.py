@@ -15,4 +15,6 @@ def load_json(path: Path) -> Any:
         with open(path, encoding="utf-8") as handle:
             return json.load(handle)
     except json.JSONDecodeError as error:
-        raise CorpusFormatError(path, f"line {error.lineno}, column {error.colno}", f"not valid JSON ({error.msg})") from None
+        raise CorpusFormatError(
+            path, f"line {error.lineno}, column {error.colno}", f"not valid JSON ({error.msg})"
+        ) from None

@@ -10,9 +10,10 @@ mention without them matches the text).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Optional
 
 from ..schema import CorpusFormatError
 
