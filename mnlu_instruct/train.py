@@ -40,6 +40,7 @@ _MANAGED = {
     "chat_template_path": "chat_template",
 }
 _FLOAT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+")
+_YAML11_WORDS = {"yes", "no", "on", "off", "y", "n"}
 _HUB_ID = re.compile(r"[\w.-]+/[\w.-]+")
 
 
@@ -118,7 +119,7 @@ def load_recipe(config: str, overrides: Iterable[str] = (), values: Optional[dic
         key, sep, raw = item.partition("=")
         if not sep or not key:
             raise TrainError(f"--set expects key=value (e.g. training.max_steps=10), got {item!r}")
-        _assign(data, key, yaml.safe_load(raw) if raw.strip() else raw)
+        _assign(data, key, _parse_value(raw))
     for key, value in (values or {}).items():
         _assign(data, key, value)
     return recipe_from_dict(data, source=str(path))
@@ -157,6 +158,13 @@ def _assign(data: dict[str, Any], key: str, value: Any) -> None:
         if not isinstance(target, dict):
             raise TrainError(f"--set {key}: {part!r} is not a mapping in the recipe")
     target[parts[-1]] = value
+
+
+def _parse_value(raw: str) -> Any:
+    """An override's value as YAML, except that yes/no/on/off stay strings (``save_strategy=no``)."""
+    if not raw.strip() or raw.strip().lower() in _YAML11_WORDS:
+        return raw
+    return yaml.safe_load(raw)
 
 
 def _numbers(value: Any) -> Any:

@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -109,6 +110,7 @@ def test_the_paper_recipe_has_the_papers_hyperparameters():
     config = sft_config(load_recipe("biomistral_nlu_full", values={"device": "cpu"}))
     assert config.learning_rate == 2e-5 and config.warmup_steps == 0.1 and config.packing
     assert config.completion_only_loss is False and config.assistant_only_loss is False
+    assert load_recipe("lora", ["training.save_strategy=no"]).training["save_strategy"] == "no"  # not YAML 1.1 False
     lora = load_recipe("lora", ["lora.r=8", "loss=answer"])
     assert lora.lora["r"] == 8 and lora.loss == "answer" and lora.merge_adapter
     assert sft_config(load_recipe("lora", ["loss=answer"], {"device": "cpu"})).completion_only_loss is True
@@ -275,6 +277,41 @@ def test_lora_recipe_saves_the_adapter_and_the_merged_model(tiny, dataset, tmp_p
     base = AutoModelForCausalLM.from_pretrained(tiny)
     changed = [name for name, p in merged.state_dict().items() if not torch.equal(p, base.state_dict()[name])]
     assert changed and all("proj" in name for name in changed)  # LoRA touched the linear layers only
+
+
+@pytest.fixture(scope="module")
+def built(data_dir, tmp_path_factory) -> Path:
+    """MNLU-Instruct built by `mnlu build` from two small real sources (NER and event extraction)."""
+    out = tmp_path_factory.mktemp("build") / "MNLU-Instruct"
+    assert mnlu(["build", "--data-dir", str(data_dir), "--out", str(out), "--corpora", "linnaeus,phee", "--quiet"]) == 0
+    return out
+
+
+def test_build_train_and_evaluate_end_to_end(built, tiny, data_dir, tmp_path, capsys):
+    """`mnlu build` -> `mnlu train` (the paper's recipe, shrunk) -> `mnlu eval` of the trained model (--limit 3)."""
+    from datasets import load_dataset
+
+    run = tmp_path / "run"
+    recipe = cpu_recipe("biomistral_nlu_full", tiny, built, run, "training.max_steps=10", "training.save_strategy=no")
+    result = train(recipe)
+    losses = [entry["loss"] for entry in result.log_history if "loss" in entry]
+    assert len(losses) == 10 and sum(losses[-3:]) < sum(losses[:3]), losses
+    card = (run / "README.md").read_text(encoding="utf-8")
+    sources = Counter(load_dataset(str(built), "all", split="train")["source"])
+    assert set(sources) == {"linnaeus", "phee"}
+    assert all(f"| {source} | {count:,} |" in card for source, count in sources.items())
+
+    capsys.readouterr()
+    assert mnlu(["eval", "--model", "hf", "--model_args", f"pretrained={result.model_dir}", "--tasks", "mnlu_gad",
+                 "--limit", "3", "--device", "cpu", "--apply_chat_template", "--log_samples",
+                 "--metadata", json.dumps({"data_dir": str(data_dir)}), "--output_path", str(tmp_path / "eval")]) == 0
+    (results_file,) = (tmp_path / "eval").rglob("results_*.json")
+    results = json.loads(results_file.read_text(encoding="utf-8"))
+    assert results["n-samples"]["mnlu_gad"]["effective"] == 3 and "score,none" in results["results"]["mnlu_gad"]
+    (samples_file,) = (tmp_path / "eval").rglob("samples_mnlu_gad_*.jsonl")
+    prompts = [json.loads(line)["arguments"]["gen_args_0"]["arg_0"] for line in samples_file.read_text().splitlines()]
+    assert len(prompts) == 3
+    assert all(p.startswith("<|user|>\n") and p.endswith("</s>\n<|assistant|>\n") for p in prompts), prompts[0]
 
 
 def test_python_module_entry_point():
