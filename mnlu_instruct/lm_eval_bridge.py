@@ -85,12 +85,8 @@ def load_docs(corpus: str, data_dir: Optional[str] = None, mode: str = "strict",
 @lru_cache(maxsize=32)
 def _rendered(corpus: str, data_dir: Optional[str]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """Ids, prompts and targets of the corpus's test examples; read and rendered once per process."""
-    spec = get_corpus(corpus)
-    examples = _local_examples(spec, data_dir)
-    if examples is None:
-        examples = _hub_examples(spec)
     ids, prompts, targets = [], [], []
-    for example in examples:
+    for example in _test_examples(get_corpus(corpus), data_dir):
         rendered = render(example)
         _EXAMPLES[(corpus, example.id)] = example
         ids.append(example.id)
@@ -99,35 +95,34 @@ def _rendered(corpus: str, data_dir: Optional[str]) -> tuple[tuple[str, ...], tu
     return tuple(ids), tuple(prompts), tuple(targets)
 
 
-def _local_examples(spec: Corpus, data_dir: Optional[str]) -> Optional[list[Example]]:
-    """The test examples from ``data_dir``; ``None`` when a public corpus should come from the Hub."""
+def _test_examples(spec: Corpus, data_dir: Optional[str]) -> list[Example]:
+    """The test examples from ``data_dir`` if its files are there, else (public corpora only) from the Hub."""
     if data_dir:
         try:
             spec.locate(data_dir, "test")
-        except MissingCorpusError:
+        except MissingCorpusError as missing:
             if spec.restricted:
                 raise
             log.warning("mnlu_%s: no local files under %s; loading it from the Hub", spec.name, data_dir)
-            return None
+            return _hub_examples(spec, str(missing))
         return list(spec.examples("test", data_dir))
+    where = f"set {DATA_DIR_ENV} or pass --metadata '{{\"data_dir\": \"DIR\"}}' to lm_eval. {spec.access}".strip()
     if spec.restricted:
         raise MissingCorpusError(
             f"mnlu_{spec.name}: {spec.display_name} cannot be redistributed, so it is read from a local data "
-            f"directory: set {DATA_DIR_ENV} or pass --metadata '{{\"data_dir\": \"DIR\"}}' to lm_eval. {spec.access}"
+            f"directory: {where}"
         )
-    return None
+    return _hub_examples(spec, f"no local data directory: {where}")
 
 
-def _hub_examples(spec: Corpus) -> list[Example]:
+def _hub_examples(spec: Corpus, local: str) -> list[Example]:
     """The test examples of the ``eval_<corpus>`` config of the published dataset (its ``example`` column)."""
     config = f"eval_{spec.name}"
     try:
         rows = datasets.load_dataset(HUB_DATASET_ID, config, split="test")
-    except Exception as error:  # offline, not cached, no such config: say what to do instead
+    except Exception as error:  # offline, not cached, no such config: say what else to do
         raise MissingCorpusError(
-            f"mnlu_{spec.name}: no local data directory ({DATA_DIR_ENV} or --metadata data_dir) holds "
-            f"{spec.display_name}, and {HUB_DATASET_ID} ({config}) could not be loaded: {error}. "
-            f"{spec.access}".strip()
+            f"mnlu_{spec.name}: {HUB_DATASET_ID} ({config}) could not be loaded from the Hub ({error}), and {local}"
         ) from error
     if "example" not in rows.column_names:
         raise ValueError(f"{HUB_DATASET_ID} ({config}) has no 'example' column; columns: {rows.column_names}")

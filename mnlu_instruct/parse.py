@@ -17,7 +17,7 @@ from .answer_format import LETTERS, is_none_marker
 from .examples import Answer, ChoiceAnswer, Example, SpanAnswer
 
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
-_LETTER_AT_START = re.compile(r"^(?:\(([A-Za-z])\)|([A-Z])\))(?=\s|$)")
+_LETTER_AT_START = re.compile(r"^\(?([A-Za-z])\)(?=\s|$)")
 _LETTER_ANYWHERE = re.compile(r"\(([A-Z])\)")
 _OTHER_TYPE_LINE = re.compile(r"^([A-Za-z][\w ./-]{0,40}?)\s*:")
 _SEPARATORS = ("...", "…")
@@ -130,7 +130,7 @@ def parse_choices(text: str, options: tuple[str, ...], multi_label: bool) -> Par
     for line in _lines(text):
         match = _LETTER_AT_START.match(line)
         if match:
-            take(match.group(1) or match.group(2))
+            take(match.group(1))
             continue
         plain = line.rstrip(".").strip().lower()
         if plain in by_text:
@@ -140,6 +140,7 @@ def parse_choices(text: str, options: tuple[str, ...], multi_label: bool) -> Par
             take(letter)
             if selected and not multi_label:
                 break
+    unknown = list(dict.fromkeys(unknown))
     if not selected:
         return ParsedAnswer(None, True, tuple(unknown))
     chosen = tuple(sorted(set(selected))) if multi_label else (selected[0],)

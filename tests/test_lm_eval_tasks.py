@@ -318,21 +318,31 @@ def test_hub_failure_says_what_to_do(monkeypatch):
 
     monkeypatch.setattr(bridge.datasets, "load_dataset", offline)
     monkeypatch.delenv("MNLU_DATA_DIR", raising=False)
-    with pytest.raises(MissingCorpusError, match="MNLU_DATA_DIR.*eval_gad.*offline"):
+    with pytest.raises(MissingCorpusError, match="eval_gad.*offline.*MNLU_DATA_DIR"):
         bridge.load_docs("gad")
 
 
 @pytest.mark.parametrize("name", NOT_PUBLIC)
-def test_restricted_corpus_without_files_says_how_to_get_it(name, data_dir, tmp_path, monkeypatch, no_network):
+def test_corpus_without_local_files_says_how_to_get_it(name, tmp_path, monkeypatch):
+    """Restricted corpora never try the Hub; a public one that is not published (EBM PICO) tries it and fails."""
     corpus = get_corpus(name)
+    hub_calls = []
+
+    def not_published(path, config, split):
+        hub_calls.append(config)
+        raise ValueError(f"BuilderConfig '{config}' not found")
+
+    monkeypatch.setattr(bridge.datasets, "load_dataset", not_published)
     monkeypatch.delenv("MNLU_DATA_DIR", raising=False)
-    if corpus.restricted:
-        with pytest.raises(MissingCorpusError) as without_dir:
-            bridge.load_docs(name)
-        assert corpus.access in str(without_dir.value)
-    with pytest.raises(MissingCorpusError) as empty_dir:
-        bridge.load_docs(name, data_dir=str(tmp_path))
-    assert corpus.access in str(empty_dir.value) and str(tmp_path) in str(empty_dir.value)
+    for data_dir in (None, str(tmp_path)):
+        with pytest.raises(MissingCorpusError) as error:
+            bridge.load_docs(name, data_dir=data_dir)
+        message = str(error.value)
+        assert corpus.access and corpus.access in message, message
+        if data_dir:
+            assert str(tmp_path / corpus.folder) in message
+    assert hub_calls == ([] if corpus.restricted else [f"eval_{name}"] * 2)
+    assert corpus.restricted or name == "ebm_pico"
 
 
 def test_metric_keys_are_scorer_results(data_dir):
