@@ -105,6 +105,7 @@ class DatasetResult:
     n: Optional[int]
     strict: Optional[float]
     paper: Optional[float]
+    parse_failures: Optional[int]
 
 
 def load_results(path: str | Path) -> dict[str, Any]:
@@ -127,13 +128,16 @@ def load_results(path: str | Path) -> dict[str, Any]:
 
 
 def dataset_results(results: Mapping[str, Any]) -> list[DatasetResult]:
-    """The ``mnlu_*`` tasks of a run (groups left out), in the registry's order."""
+    """The ``mnlu_*`` tasks of a run (groups left out): BLURB's datasets by task type, then BLUE's others."""
     corpora = registry()
+    order = [d for datasets in BLURB_TYPES.values() for d in datasets]
+    order += [d for d in BLUE_DATASETS if d not in order]
     rows = []
-    for name, corpus in corpora.items():
+    for name in order:
         values = results["results"].get(f"mnlu_{name}")
-        if values is None:
+        if values is None or name not in corpora:
             continue
+        corpus = corpora[name]
         samples = results.get("n-samples", {}).get(f"mnlu_{name}", {})
         rows.append(
             DatasetResult(
@@ -144,9 +148,14 @@ def dataset_results(results: Mapping[str, Any]) -> list[DatasetResult]:
                 n=samples.get("effective"),
                 strict=_percent(values.get("score,none")),
                 paper=_percent(values.get(f"score{PAPER_SUFFIX},none")),
+                parse_failures=_count(values.get("parse_failures,none")),
             )
         )
     return rows
+
+
+def _count(value: Any) -> Optional[int]:
+    return None if value is None or isinstance(value, str) else int(value)
 
 
 def _percent(value: Any) -> Optional[float]:
@@ -198,6 +207,10 @@ def _fmt(value: Optional[float]) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
+def _int(value: Optional[int]) -> str:
+    return "–" if value is None else str(value)
+
+
 def _reference_cell(reference: Reference, corpus: str) -> str:
     value = reference.scores.get(corpus)
     if value is None:
@@ -237,13 +250,13 @@ def markdown(results: Mapping[str, Any], rows: Sequence[DatasetResult]) -> str:
         cells = [bench.name, coverage, _fmt(bench.strict), _fmt(bench.paper), published_cell, flat]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "## Datasets", ""]
-    header = ["dataset", "benchmark", "metric", "n", "strict", "paper", *(r.system for r in REFERENCES)]
+    header = ["dataset", "benchmark", "metric", "n", "unreadable", "strict", "paper", *(r.system for r in REFERENCES)]
     lines.append("| " + " | ".join(header) + " |")
-    lines.append("|---|---|---|---:|---:|---:|" + "---:|" * len(REFERENCES))
+    lines.append("|---|---|---|---:|---:|---:|---:|" + "---:|" * len(REFERENCES))
     for row in rows:
         cells = [
             f"{row.display_name} (`mnlu_{row.corpus}`)", ", ".join(b.upper() for b in row.benchmarks) or "–",
-            row.metric, "–" if row.n is None else str(row.n), _fmt(row.strict), _fmt(row.paper),
+            row.metric, _int(row.n), _int(row.parse_failures), _fmt(row.strict), _fmt(row.paper),
             *(_reference_cell(reference, row.corpus) for reference in REFERENCES),
         ]
         lines.append("| " + " | ".join(cells) + " |")
@@ -256,7 +269,8 @@ def markdown(results: Mapping[str, Any], rows: Sequence[DatasetResult]) -> str:
         "and is not comparable to published BLURB scores. BLUE score: mean of its ten datasets. lm-eval's group rows "
         "average all datasets flat.",
         "- strict: the benchmark's official metric; paper: the BioMistral-NLU scoring rules (lower-cased string "
-        "match, unreadable multiple-choice answers taken as option A), for comparison with that paper.",
+        "match, unreadable multiple-choice answers taken as option A), for comparison with that paper. "
+        "unreadable: answers the parser could not read (strict mode), scored as empty answers.",
     ]
     for reference in REFERENCES:
         note = f"- {reference.system}: {reference.source}."

@@ -57,6 +57,7 @@ class Recipe:
     model: Optional[str] = None
     dataset: Optional[str] = None
     dataset_config: str = "all"
+    train_examples: Optional[int] = None  # only the first N training examples (quick runs); None: all
     loss: str = "all"
     device: str = "cuda"
     chat_template: Optional[str] = None
@@ -136,6 +137,9 @@ def recipe_from_dict(data: dict[str, Any], source: str = "recipe") -> Recipe:
         raise TrainError(f"{source}: loss must be one of {LOSSES} (all tokens, as the paper, or the answer only)")
     if data.get("device", "cuda") not in DEVICES:
         raise TrainError(f"{source}: device must be one of {DEVICES}")
+    examples = data.get("train_examples")
+    if examples is not None and (not isinstance(examples, int) or isinstance(examples, bool) or examples < 1):
+        raise TrainError(f"{source}: train_examples must be a positive number of examples (or null for all)")
     for key in ("training", "model_init_kwargs", "lora"):
         if data.get(key) is not None and not isinstance(data[key], dict):
             raise TrainError(f"{source}: `{key}` must be a mapping of keys to values")
@@ -340,13 +344,16 @@ def lora_config(recipe: Recipe):
 
 
 def build_trainer(recipe: Recipe):
-    """Check everything, load data and model, and return ``(trainer, data)`` ready to train."""
+    """Check everything, load data and model, and return ``(trainer, data)`` ready to train (``data["train"]``
+    is what the trainer sees: the first ``train_examples`` rows when the recipe sets it)."""
     from trl import SFTTrainer
 
     config = sft_config(recipe)
     check_reporting(config)
     model_source(recipe)
     data = load_mnlu(recipe.dataset, recipe.dataset_config)
+    if recipe.train_examples is not None:
+        data["train"] = data["train"].select(range(min(recipe.train_examples, len(data["train"]))))
     model, tokenizer = load_model(recipe)
     peft_config = lora_config(recipe)
     train = training_rows(data["train"], recipe.loss, recipe.system_prompt, "train")
@@ -448,7 +455,8 @@ def training_card(recipe: Recipe, data, metrics: dict[str, float]) -> str:
              recipe.description.strip() or f"Trained with the `{recipe.name}` recipe of mnlu-instruct.", "",
              "## Data", "",
              f"- dataset: `{recipe.dataset}`, config `{recipe.dataset_config}`",
-             "- splits: " + ", ".join(f"{name} {len(split):,}" for name, split in data.items()),
+             "- splits used: " + ", ".join(f"{name} {len(split):,}" for name, split in data.items())
+             + (f" (the first {recipe.train_examples:,} training examples)" if recipe.train_examples else ""),
              f"- loss: {'all tokens (prompt and answer)' if recipe.loss == 'all' else 'answer tokens only'}",
              f"- system turn: {'none' if recipe.system_prompt is None else repr(recipe.system_prompt)}"]
     licences = _dataset_card_header(recipe.dataset).get("license")

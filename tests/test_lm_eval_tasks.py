@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import socket
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -175,6 +176,14 @@ def test_gold_answers_reach_every_maximum(gold_run, task, data_dir):
             assert value == pytest.approx(1.0), key
     samples = gold_run["samples"][task]
     assert all(sample["filtered_resps"][0] == sample["doc"]["target"] for sample in samples)
+
+
+@pytest.mark.parametrize("task", PUBLIC)
+def test_max_gen_toks_leaves_room_for_the_longest_target(gold_run, task, data_dir):
+    """At least twice the longest gold target at 3 characters per token (biomedical text tokenizes finely)."""
+    _, _, targets = bridge._rendered(task.removeprefix("mnlu_"), str(data_dir))
+    longest = max(len(target) for target in targets)
+    assert task_yaml(task)["generation_kwargs"]["max_gen_toks"] >= 2 * math.ceil(longest / 3), (task, longest)
 
 
 def test_group_row_is_the_unweighted_mean(gold_run):

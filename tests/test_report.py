@@ -10,6 +10,7 @@ import pytest
 
 from mnlu_instruct import lm_eval_bridge as bridge
 from mnlu_instruct.cli import main as mnlu
+from mnlu_instruct.corpora import get_corpus
 from mnlu_instruct.report import (
     BLUE_DATASETS,
     BLURB_TYPES,
@@ -39,7 +40,7 @@ def results_file(values: dict[str, float], paper: dict[str, float] | None = None
     """A results dict shaped as lm-eval writes it (only the fields the report reads)."""
     results = {}
     for name, value in values.items():
-        row = {"alias": f"mnlu_{name}", "score,none": value, "score_stderr,none": "N/A"}
+        row = {"alias": f"mnlu_{name}", "score,none": value, "score_stderr,none": "N/A", "parse_failures,none": 1.0}
         if paper is not None:
             row["score_paper,none"] = paper[name]
         results[f"mnlu_{name}"] = row
@@ -82,9 +83,12 @@ def test_markdown_names_references_sources_and_caveats(tmp_path):
     text = write_report(path)
     assert "| BLURB | 13/13 | 55.00 | – | 81.16 (PubMedBERT (fine-tuned)) | mnlu_blurb: 58.46 |" in text
     assert "`--limit 5`" in text
-    assert "| NCBI-disease (`mnlu_ncbi_disease`) | BLURB | entity_f1 | 10 | 70.00 | – | 87.82 | – | 56.73 |" in text
-    assert "| ChemProt (BioCreative VI) (`mnlu_chemprot`) | BLUE, BLURB | relation_micro_f1 | 10 | 30.00 | – | " \
-           "77.24 | 69.20 | 66.18 (macro-F1) |" in text
+    ncbi, chemprot = get_corpus("ncbi_disease").display_name, get_corpus("chemprot").display_name
+    assert f"| {ncbi} (`mnlu_ncbi_disease`) | BLURB | entity_f1 | 10 | 1 | 70.00 | – | 87.82 | – | 56.73 |" in text
+    assert f"| {chemprot} (`mnlu_chemprot`) | BLUE, BLURB | relation_micro_f1 | 10 | 1 | 30.00 | – | 77.24 | 69.20 | " \
+           "66.18 (macro-F1) |" in text
+    order = [line.split("`")[1] for line in text.splitlines() if line.startswith("| ") and "(`mnlu_" in line]
+    assert order == [f"mnlu_{d}" for ds in BLURB_TYPES.values() for d in ds]
     for reference in (PUBMEDBERT, GPT4_ZERO_SHOT):
         assert reference.source in text
     assert "200 test examples" in text
@@ -134,8 +138,8 @@ def test_report_of_a_real_gold_run(data_dir, tmp_path):
     )
     path = _write(tmp_path / "results.json", json.loads(json.dumps(results, default=str)))
     rows = dataset_results(load_results(path))
-    assert [row.corpus for row in rows] == sorted(t.removeprefix("mnlu_") for t in tasks)
-    assert all(row.strict == pytest.approx(100.0) and row.paper is None for row in rows)
+    assert [row.corpus for row in rows] == ["gad", "hoc", "pubmedqa"]
+    assert all(row.strict == pytest.approx(100.0) and row.paper is None and row.parse_failures == 0 for row in rows)
     assert [row.n for row in rows] == [results["n-samples"][f"mnlu_{row.corpus}"]["effective"] for row in rows]
     text = write_report(path, tmp_path / "report")
     assert "| BLURB | 3/13 (missing" in text and "partial score" in text

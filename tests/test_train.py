@@ -179,7 +179,7 @@ def test_training_card_and_recipe(trained, dataset, tiny):
     header = yaml.safe_load(card.split("---")[1])
     assert header["base_model"] == str(tiny) and header["library_name"] == "transformers"
     assert f"dataset: `{dataset}`, config `all`" in card
-    assert "splits: train 48, validation 12" in card
+    assert "splits used: train 48, validation 12" in card
     assert "data licences (dataset card): cc-by-4.0, mit" in card
     assert "| ner | 24 |" in card and "| fixture_re | 24 |" in card
     assert "learning_rate: 0.01" in card and "| train_loss |" in card
@@ -292,12 +292,14 @@ def test_build_train_and_evaluate_end_to_end(built, tiny, data_dir, tmp_path, ca
     from datasets import load_dataset
 
     run = tmp_path / "run"
-    recipe = cpu_recipe("biomistral_nlu_full", tiny, built, run, "training.max_steps=10", "training.save_strategy=no")
+    recipe = cpu_recipe("biomistral_nlu_full", tiny, built, run, "training.max_steps=10", "training.save_strategy=no",
+                        "train_examples=200")
     result = train(recipe)
     losses = [entry["loss"] for entry in result.log_history if "loss" in entry]
     assert len(losses) == 10 and sum(losses[-3:]) < sum(losses[:3]), losses
     card = (run / "README.md").read_text(encoding="utf-8")
-    sources = Counter(load_dataset(str(built), "all", split="train")["source"])
+    assert "splits used: train 200, validation 8" not in card and "(the first 200 training examples)" in card
+    sources = Counter(load_dataset(str(built), "all", split="train").select(range(200))["source"])
     assert set(sources) == {"linnaeus", "phee"}
     assert all(f"| {source} | {count:,} |" in card for source, count in sources.items())
 
