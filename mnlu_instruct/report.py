@@ -291,17 +291,18 @@ def plot(rows: Sequence[DatasetResult], path: str | Path) -> Path:
     series += [(ref.system, [ref.scores.get(r.corpus) for r in rows]) for ref in REFERENCES]
     series = [(label, values) for label, values in series if any(v is not None for v in values)]
     height = 0.8 / max(1, len(series))
-    figure, axes = plt.subplots(figsize=(9, 1.0 + 0.55 * len(rows) * max(1, len(series)) / 2))
+    figure, axes = plt.subplots(figsize=(9, 1.8 + len(rows) * (0.1 * len(series) + 0.12)))
     for k, (label, values) in enumerate(series):
         positions = [i + k * height for i in range(len(rows))]
         axes.barh(positions, [0.0 if v is None else v for v in values], height=height, label=label)
     axes.set_yticks([i + height * (len(series) - 1) / 2 for i in range(len(rows))])
     axes.set_yticklabels([row.display_name for row in rows])
     axes.invert_yaxis()
-    axes.set_xlim(0, 100)
+    lowest = min([0.0] + [v for _, values in series for v in values if v is not None])
+    axes.set_xlim(lowest, 100)
     axes.set_xlabel("score (0-100)")
-    axes.set_title("MNLU zero-shot evaluation beside published scores")
-    axes.legend(loc="lower right", fontsize="small")
+    axes.grid(axis="x", alpha=0.3)
+    axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize="small", frameon=False)
     figure.tight_layout()
     path = Path(path)
     figure.savefig(path, dpi=120, format="png")

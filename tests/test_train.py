@@ -298,8 +298,9 @@ def test_build_train_and_evaluate_end_to_end(built, tiny, data_dir, tmp_path, ca
     losses = [entry["loss"] for entry in result.log_history if "loss" in entry]
     assert len(losses) == 10 and sum(losses[-3:]) < sum(losses[:3]), losses
     card = (run / "README.md").read_text(encoding="utf-8")
-    assert "splits used: train 200, validation 8" not in card and "(the first 200 training examples)" in card
-    sources = Counter(load_dataset(str(built), "all", split="train").select(range(200))["source"])
+    built_data = load_dataset(str(built), "all")
+    assert f"splits used: train 200, validation {len(built_data['validation']):,} (the first 200 training" in card
+    sources = Counter(built_data["train"].select(range(200))["source"])
     assert set(sources) == {"linnaeus", "phee"}
     assert all(f"| {source} | {count:,} |" in card for source, count in sources.items())
 
