@@ -14,23 +14,24 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import sys
 import tempfile
 import time
+from importlib.metadata import version
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import data_dir, write_results  # noqa: E402
+
 GROUP = "mnlu_blurb_open"
 TARGET_S = 180.0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = os.environ.get("MNLU_DATA_DIR") or str(HERE.parent.parent / "shared" / "data")
-    parser.add_argument("--data-dir", default=default, help="corpora folder ($MNLU_DATA_DIR or ../shared/data)")
-    parser.add_argument("--out", default=str(HERE / "results" / "lm_eval.json"))
+    parser.add_argument("--data-dir", default=str(data_dir()), help="corpora folder ($MNLU_DATA_DIR or ../shared/data)")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
@@ -79,23 +80,11 @@ def main() -> int:
         "target_s": TARGET_S,
         "within_target": wall < TARGET_S,
         "gold_scores": scores,
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "lm_eval": _version("lm_eval"),
+        "lm_eval": version("lm-eval"),
     }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_suffix(".json.partial")
-    partial.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
-    os.replace(partial, out)
     print(json.dumps(figures, indent=2))
+    print(f"written to {write_results('lm_eval', figures)}")
     return 0 if figures["within_target"] else 1
-
-
-def _version(package: str) -> str:
-    from importlib.metadata import version
-
-    return version(package.replace("_", "-"))
 
 
 if __name__ == "__main__":
