@@ -10,7 +10,7 @@ which cannot be downloaded here.
     python benchmarks/bench_train_pipeline.py [--dataset DIR | --data-dir D] [--limit N]
 
 Without ``--dataset`` it builds MNLU-Instruct from the corpora with ``mnlu build`` first. Prints the figures
-and writes ``benchmarks/results/train_pipeline.json``.
+and writes ``benchmarks/results/train_pipeline.json``. CPU only: the model's share of a step is not measured.
 """
 
 from __future__ import annotations
@@ -18,14 +18,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from _common import data_dir, write_results
+
 VARIANTS = {  # name -> recipe overrides on top of biomistral_nlu_full
     "paper (all tokens, packed)": [],
     "answer-only loss, packed": ["loss=answer"],
@@ -108,13 +108,12 @@ def measure(recipe, data) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = os.environ.get("MNLU_DATA_DIR") or str(HERE.parent.parent / "shared" / "data")
     parser.add_argument("--dataset", help="an MNLU-Instruct folder (default: build one from --data-dir)")
-    parser.add_argument("--data-dir", default=default, help="corpora folder (default: $MNLU_DATA_DIR or ../shared/data)")
+    parser.add_argument("--data-dir", default=str(data_dir()), help="corpora folder (default: $MNLU_DATA_DIR or "
+                        "../shared/data)")
     parser.add_argument("--config", default="all", help="dataset config (default all)")
     parser.add_argument("--limit", type=int, default=None, help="use only the first N train examples (shuffled)")
     parser.add_argument("--vocab-size", type=int, default=32000)
-    parser.add_argument("--out", default=str(HERE / "results" / "train_pipeline.json"))
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
@@ -143,20 +142,16 @@ def main() -> int:
     import transformers
     import trl
 
-    result = {
+    path = write_results("train_pipeline", {
         "benchmark": "training data pipeline on CPU (no GPU lent): SFTTrainer preparation and data loader",
         "cpu_only": True,
         "dataset": f"MNLU-Instruct config {args.config}, {len(train)} train examples (shuffled, seed 0)",
         "sources": dict(sorted(Counter(train["source"]).items())),
         "tokenizer": f"byte-level BPE, vocab {args.vocab_size}, trained on the examples in {tokenizer_s:.1f} s",
         "variants": figures,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "torch": torch.__version__,
-                    "transformers": transformers.__version__, "trl": trl.__version__},
-    }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {out}")
+        "software": {"torch": torch.__version__, "transformers": transformers.__version__, "trl": trl.__version__},
+    })
+    print(f"wrote {path}")
     return 0
 
 

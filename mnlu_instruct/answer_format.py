@@ -68,13 +68,18 @@ def format_spans(answer: SpanAnswer) -> str:
 
 
 def format_choices(answer: ChoiceAnswer, options: tuple[str, ...]) -> str:
-    return "\n".join(f"({option_letter(i)}) {options[i]}" for i in sorted(answer.selected))
+    """``(X) option text`` per selected option, in option order (duplicates written once)."""
+    return "\n".join(f"({option_letter(i)}) {options[i]}" for i in sorted(set(answer.selected)))
 
 
 def format_answer(example: Example) -> str:
     """The target text of ``example``."""
     if isinstance(example.answer, SpanAnswer):
         return format_spans(example.answer)
+    if len(example.options) > len(LETTERS):
+        raise ValueError(f"example {example.id}: {len(example.options)} options; at most {len(LETTERS)} have letters")
+    if not example.answer.selected:
+        raise ValueError(f"example {example.id}: a multiple-choice answer selects at least one option")
     for index in example.answer.selected:
         if not 0 <= index < len(example.options):
             raise ValueError(

@@ -28,7 +28,12 @@ def entity_prf(
     mention is a true positive when the unit's gold multiset still holds an unmatched copy of it, so
     a string that occurs twice in the gold is credited at most twice: repeated strings are matched by
     count, which equals the best one-to-one alignment of predicted to gold occurrences. With unique
-    mention strings this is exactly seqeval's strict IOB2 span F1.
+    mention strings this is exactly seqeval's strict IOB2 span F1. A string repeated in a unit cannot
+    say which occurrence it means: two gold "IL-2" and one predicted "IL-2" give one true positive
+    and one false negative, whichever occurrence the prediction was.
+
+    Returns ``precision``, ``recall``, ``f1``, the counts ``tp``, ``n_pred``, ``n_gold`` and
+    ``per_type`` (P/R/F1 and gold ``support`` per type); every ratio with a zero denominator is 0.
     """
     tp: Counter[str] = Counter()
     n_gold: Counter[str] = Counter()
@@ -40,7 +45,8 @@ def entity_prf(
         for key, count in pred_counts.items():
             n_pred[key[0]] += count
             tp[key[0]] += min(count, gold_counts.get(key, 0))
-    result: dict[str, object] = _prf(sum(tp.values()), sum(n_pred.values()), sum(n_gold.values()))
+    totals = (sum(tp.values()), sum(n_pred.values()), sum(n_gold.values()))
+    result: dict[str, object] = {**_prf(*totals), "tp": totals[0], "n_pred": totals[1], "n_gold": totals[2]}
     result["per_type"] = {
         type_: {**_prf(tp[type_], n_pred[type_], n_gold[type_]), "support": n_gold[type_]}
         for type_ in sorted(set(n_gold) | set(n_pred))
@@ -203,5 +209,6 @@ def blurb_score(scores: Mapping[str, float], task_type_of: Mapping[str, str]) ->
 
 
 def blue_score(scores: Mapping[str, float]) -> float:
-    """BLUE score: the macro average over the datasets' scores (Peng et al. 2019)."""
+    """BLUE score: the macro average of the ten datasets' scores, F1, Pearson and accuracy alike
+    (Peng et al. 2019, "a macro-average of F1-scores and Pearson scores")."""
     return mean(scores.values())

@@ -19,7 +19,8 @@ from .examples import Answer, ChoiceAnswer, Example, SpanAnswer
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _LETTER_AT_START = re.compile(r"^\(?([A-Za-z])\)(?=\s|$)")
 _LETTER_ANYWHERE = re.compile(r"\(([A-Z])\)")
-_OTHER_TYPE_LINE = re.compile(r"^([A-Za-z][\w ./-]{0,40}?)\s*:")
+_OTHER_TYPE_LINE = re.compile(r"^([A-Za-z][\w ./-]{0,40}?)\s*:\s*\S")
+"""A ``Label: something`` line; a bare ``Here are the entities:`` (nothing after the colon) is chatter."""
 _SEPARATORS = ("...", "…")
 _DECODER = json.JSONDecoder()
 
@@ -89,7 +90,12 @@ def split_mentions(body: str) -> list[str]:
 
 
 def parse_spans(text: str, types: tuple[str, ...]) -> ParsedAnswer:
-    """Read ``Type: span ... span`` lines for the asked ``types``."""
+    """Read ``Type: span ... span`` lines for the asked ``types``.
+
+    A line is a type line when it starts (after a bullet) with an asked type, any case, longest type first,
+    then ``:``; a type given on several lines collects the mentions of all of them, an asked type on no line
+    has none. Other ``Label: text`` lines are reported in ``unknown``; no type line at all is a failure.
+    """
     found: dict[str, list[str]] = {name: [] for name in types}
     by_length = sorted(types, key=len, reverse=True)
     unknown: list[str] = []
@@ -97,9 +103,8 @@ def parse_spans(text: str, types: tuple[str, ...]) -> ParsedAnswer:
     for line in _lines(text):
         if not line:
             continue
-        lowered = line.lower()
         for name in by_length:
-            if lowered.startswith(name.lower()):
+            if line[: len(name)].lower() == name.lower():
                 rest = line[len(name) :].lstrip()
                 if rest.startswith(":"):
                     found[name].extend(split_mentions(rest[1:]))
@@ -109,42 +114,51 @@ def parse_spans(text: str, types: tuple[str, ...]) -> ParsedAnswer:
             other = _OTHER_TYPE_LINE.match(line)
             if other:
                 unknown.append(other.group(1))
+    unknown_seen = tuple(dict.fromkeys(unknown))
     if not matched:
-        return ParsedAnswer(None, True, tuple(unknown))
-    return ParsedAnswer(SpanAnswer(tuple((name, tuple(found[name])) for name in types)), False, tuple(unknown))
+        return ParsedAnswer(None, True, unknown_seen)
+    return ParsedAnswer(SpanAnswer(tuple((name, tuple(found[name])) for name in types)), False, unknown_seen)
+
+
+def _plain(text: str) -> str:
+    return text.strip().rstrip(".").strip().lower()
+
+
+def _indices(letters: list[str], n_options: int, unknown: list[str]) -> list[int]:
+    """Option indices of ``letters``; letters past the last option go to ``unknown``."""
+    indices = []
+    for letter in letters:
+        index = LETTERS.find(letter.upper())
+        if 0 <= index < n_options:
+            indices.append(index)
+        else:
+            unknown.append(f"({letter.upper()})")
+    return indices
 
 
 def parse_choices(text: str, options: tuple[str, ...], multi_label: bool) -> ParsedAnswer:
-    """Read ``(X) option`` answers; several lines for multi-label questions."""
-    selected: list[int] = []
+    """Read ``(X) option`` answers, trying in turn: ``(X)`` or ``X)`` at a line start (after a bullet),
+    ``(X)`` anywhere, then a line equal to an option's text (case and a trailing period ignored).
+
+    A single-choice answer takes the first option found; a multi-label answer takes every option found
+    at the first stage that finds any.
+    """
+    lines = _lines(text)
     unknown: list[str] = []
-    by_text = {option.strip().lower(): i for i, option in enumerate(options)}
-
-    def take(letter: str) -> None:
-        index = LETTERS.find(letter.upper())
-        if 0 <= index < len(options):
-            selected.append(index)
-        else:
-            unknown.append(f"({letter})")
-
-    for line in _lines(text):
-        match = _LETTER_AT_START.match(line)
-        if match:
-            take(match.group(1))
-            continue
-        plain = line.rstrip(".").strip().lower()
-        if plain in by_text:
-            selected.append(by_text[plain])
+    at_start = [match.group(1) for line in lines if (match := _LETTER_AT_START.match(line))]
+    selected = _indices(at_start, len(options), unknown)
     if not selected:
-        for letter in _LETTER_ANYWHERE.findall(text):
-            take(letter)
-            if selected and not multi_label:
-                break
-    unknown = list(dict.fromkeys(unknown))
+        selected = _indices(_LETTER_ANYWHERE.findall(text), len(options), unknown)
     if not selected:
-        return ParsedAnswer(None, True, tuple(unknown))
+        by_text: dict[str, int] = {}
+        for index, option in enumerate(options):
+            by_text.setdefault(_plain(option), index)
+        selected = [by_text[plain] for line in lines if line and (plain := _plain(line)) in by_text]
+    unknown_seen = tuple(dict.fromkeys(unknown))
+    if not selected:
+        return ParsedAnswer(None, True, unknown_seen)
     chosen = tuple(sorted(set(selected))) if multi_label else (selected[0],)
-    return ParsedAnswer(ChoiceAnswer(chosen), False, tuple(unknown))
+    return ParsedAnswer(ChoiceAnswer(chosen), False, unknown_seen)
 
 
 def parse_answer(text: str, example: Example) -> ParsedAnswer:

@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from mnlu_instruct.answer_format import format_answer
 from mnlu_instruct.corpora import get_corpus
 from mnlu_instruct.corpus import MissingCorpusError
 from mnlu_instruct.examples import ChoiceAnswer, SpanAnswer
+from mnlu_instruct.parse import parse_answer
 from mnlu_instruct.schema import CorpusFormatError
+from mnlu_instruct.scoring import score_examples
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RESTRICTED = ("mednli", "i2b2_2010", "share_clefe", "clinicalsts")
@@ -56,6 +59,24 @@ def test_fixture_ids_unique_and_answers_in_range(name):
                 assert all(0 <= i < len(example.options) for i in example.answer.selected)
             else:
                 assert [t for t, _ in example.answer.spans] == [t for t, _ in corpus.entity_types]
+
+
+@pytest.mark.parametrize("name", RESTRICTED)
+def test_round_trip_and_gold_scores(name):
+    """parse(format(gold)) == gold; gold scores 1.0 (accuracy, F1) and empty answers 0 on F1 metrics."""
+    corpus = get_corpus(name)
+    for split in corpus.splits:
+        units = examples(name, split)
+        targets = [format_answer(example) for example in units]
+        for example, target in zip(units, targets, strict=True):
+            assert parse_answer(target, example).answer == example.answer
+        gold = score_examples(units, targets, corpus.metric)["score"]
+        if corpus.metric == "pearson":  # the options round the real-valued gold
+            assert gold > 0.95
+            continue
+        assert gold == 1.0
+        if corpus.metric != "accuracy":
+            assert score_examples(units, [""] * len(units), corpus.metric)["score"] == 0.0
 
 
 # MedNLI --------------------------------------------------------------------------------------------------

@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from mnlu_instruct.answer_format import format_answer
 from mnlu_instruct.corpora import get_corpus, registry
-from mnlu_instruct.schema import KBDocument, validate_kb
+from mnlu_instruct.parse import parse_answer
+from mnlu_instruct.schema import CorpusFormatError, KBDocument, SchemaError, validate_kb
+from mnlu_instruct.scoring import score_examples
 
 TRAINING = ("biored", "biored_re", "phee", "anatem", "linnaeus")
 SPLITS = ("train", "validation", "test")
@@ -165,3 +168,103 @@ def test_phee_discontiguous_spans(data_dir):
     treatment = next(entity for entity in doc.entities if entity.type == "Treatment")
     assert treatment.text == ("antiepileptic drug (AED)", "during therapy with carbamazepine")
     assert treatment.surface == "antiepileptic drug (AED) during therapy with carbamazepine"
+
+
+# BioRED ----------------------------------------------------------------------------------------------------
+
+
+def test_biored_mentions_after_exclusion(data_dir):
+    # SOURCE.md: 400 / 100 / 100 abstracts and 13,351 / 3,533 / 3,535 mentions before the exclusion.
+    counts = {split: (len(records("biored", split, data_dir)),
+                      sum(len(doc.entities) for doc in records("biored", split, data_dir))) for split in SPLITS}
+    assert counts == {"train": (256, 8647), "validation": (64, 2249), "test": (64, 2416)}
+    types = Counter(e.type for doc in records("biored", "train", data_dir) for e in doc.entities)
+    assert set(types) == {name for name, _ in get_corpus("biored").entity_types}
+
+
+def raw_relations(data_dir: Path, split: str) -> Counter:
+    """Relation types of the kept abstracts, read straight from the PubTator file (self-relations left out)."""
+    file = {"train": "Train", "validation": "Dev", "test": "Test"}[split]
+    excluded = set(get_corpus("biored_re").extra["excluded_document_ids"][split])
+    found: Counter = Counter()
+    for line in (data_dir / "biored" / f"{file}.PubTator").read_text(encoding="utf-8").splitlines():
+        cells = line.split("\t")
+        if len(cells) == 5 and cells[0] not in excluded and cells[2] != cells[3]:
+            found[cells[1]] += 1
+    return found
+
+
+@pytest.mark.parametrize(("split", "left_out"), [("train", {"Association": 1}), ("validation", {"Bind": 1}),
+                                                 ("test", {})])
+def test_biored_relation_candidates(split, left_out, data_dir):
+    """Every relation is a candidate, except those whose two concepts only ever share mentions."""
+    corpus = get_corpus("biored_re")
+    labels = Counter(corpus.labels[e.answer.selected[0]][0] for e in examples("biored_re", split, data_dir))
+    negatives = labels.pop("None")
+    assert labels == raw_relations(data_dir, split) - Counter(left_out)
+    assert negatives + sum(labels.values()) == corpus.split_sizes[split]
+    for doc in records("biored_re", split, data_dir):
+        entities = {e.id: e for e in doc.entities}
+        for relation in doc.relations:
+            first, second = entities[relation.arg1_id], entities[relation.arg2_id]
+            assert first.offsets[0][1] <= second.offsets[0][0]  # <e1> comes first and they do not overlap
+            assert first.normalized != second.normalized  # each carries a concept the other does not
+
+
+def test_biored_marks_first_mentions(data_dir):
+    doc = next(doc for doc in records("biored_re", "validation", data_dir) if doc.document_id == "14510914")
+    example = next(e for e in examples("biored_re", "validation", data_dir) if e.id.startswith(doc.id))
+    assert example.text.startswith("<e1>Congenital hypothyroidism</e1> due to a new deletion in the <e2>sodium/iodide")
+    assert example.options[example.answer.selected[0]].startswith("Association")
+
+
+# Round trip and scoring --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", TRAINING)
+@pytest.mark.parametrize("split", SPLITS)
+def test_round_trip_and_gold_scores(name, split, data_dir):
+    """parse(format(gold)) == gold for every example; gold scores 1.0 and empty answers 0 on F1 metrics.
+
+    PHEE mixes span examples (entity F1) and attribute questions (scored here by accuracy)."""
+    corpus = get_corpus(name)
+    units = examples(name, split, data_dir)
+    targets = [format_answer(example) for example in units]
+    for example, target in zip(units, targets, strict=True):
+        assert parse_answer(target, example).answer == example.answer, example.id
+    for shape in ("spans", "choice"):
+        chosen = [(e, t) for e, t in zip(units, targets, strict=True) if e.shape == shape]
+        if not chosen:
+            continue
+        metric = corpus.metric if shape == "spans" or corpus.task_type == "re" else "accuracy"
+        assert score_examples([e for e, _ in chosen], [t for _, t in chosen], metric)["score"] == 1.0
+        assert score_examples([e for e, _ in chosen], [""] * len(chosen), metric)["score"] == 0.0
+
+
+# Bad input -------------------------------------------------------------------------------------------------
+
+
+def test_biored_relation_to_an_unknown_concept(tmp_path):
+    folder = tmp_path / "biored"
+    folder.mkdir()
+    (folder / "Train.PubTator").write_text(
+        "1|t|Aspirin and headache.\n1|a|None.\n1\t0\t7\tAspirin\tChemicalEntity\tD001241\n"
+        "1\t12\t20\theadache\tDiseaseOrPhenotypicFeature\tD006261\n1\tAssociation\tD001241\tD000001\tNo\n\n"
+    )
+    for name in ("biored", "biored_re"):
+        with pytest.raises(CorpusFormatError, match="does not join two concepts") as error:
+            list(get_corpus(name).read("train", tmp_path))
+        assert error.value.path == str(folder / "Train.PubTator") and error.value.where == "document 1"
+
+
+@pytest.mark.parametrize(("trigger", "message"), [('{"text": [["took"]], "start": [[0, 5]]}', "do not align"),
+                                                  ('{"text": [["took"]], "start": [[3]]}', "claims")])
+def test_phee_bad_span(tmp_path, trigger, message):
+    folder = tmp_path / "phee"
+    folder.mkdir()
+    row = ('{"id": "1_1", "context": "took aspirin", "annotations": [{"events": [{"event_id": "E1", '
+           f'"event_type": "Adverse_event", "Trigger": {trigger}}}]}}]}}')
+    (folder / "train.json").write_text(row + "\n")
+    with pytest.raises((CorpusFormatError, SchemaError), match=message) as error:
+        list(get_corpus("phee").read("train", tmp_path))
+    assert "train.json" in str(error.value) and "line 1" in str(error.value)

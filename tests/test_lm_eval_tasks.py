@@ -40,7 +40,8 @@ TASKS = (
 NOT_PUBLIC = ("bioasq", "ebm_pico", "mednli", "i2b2_2010", "share_clefe", "clinicalsts")
 PUBLIC = tuple(f"mnlu_{name}" for name in TASKS if name not in NOT_PUBLIC)
 GROUPS = ("mnlu_blue", "mnlu_blurb", "mnlu_blurb_open")
-TAGS = ("mnlu_dc", "mnlu_nli", "mnlu_ner", "mnlu_pico", "mnlu_qa", "mnlu_re", "mnlu_sts")
+TYPE_TAGS = ("mnlu_dc", "mnlu_nli", "mnlu_ner", "mnlu_pico", "mnlu_qa", "mnlu_re", "mnlu_sts")
+TAGS = (*TYPE_TAGS, "mnlu_all", "mnlu_open")
 F1_METRICS = {"entity_f1", "relation_micro_f1", "multilabel_micro_f1", "example_f1", "pico_word_f1"}
 LIMIT = 200  # documents per task in the gold run: every metric is corpus-level over whatever set is scored
 
@@ -76,6 +77,11 @@ def test_task_manager_indexes_every_task_group_and_tag():
     assert tm.all_subtasks == sorted(f"mnlu_{name}" for name in TASKS)
     assert tm.all_groups == sorted(GROUPS)
     assert tm.all_tags == sorted(TAGS)
+    tags = {task: task_yaml(task)["tag"] for task in tm.all_subtasks}
+    members = {tag: {task for task, listed in tags.items() if tag in listed} for tag in TAGS}
+    assert members["mnlu_all"] == set(tm.all_subtasks)
+    assert members["mnlu_open"] == set(PUBLIC)
+    assert sorted(t for tag in TYPE_TAGS for t in members[tag]) == tm.all_subtasks
 
 
 def test_task_configurations():
@@ -273,7 +279,6 @@ def test_tiny_hf_model_with_chat_template(data_dir, tmp_path):
     run_cli([
         "--model", "hf", "--model_args", f"pretrained={model},dtype=float32", "--device", "cpu",
         "--apply_chat_template", "--tasks", ",".join(PUBLIC), "--limit", "3", "--batch_size", "3",
-        "--gen_kwargs", "max_gen_toks=16",
         "--metadata", json.dumps({"data_dir": str(data_dir)}),
         "--output_path", str(out), "--log_samples",
     ])

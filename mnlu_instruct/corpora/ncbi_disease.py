@@ -1,11 +1,22 @@
 """NCBI-disease (Doğan et al. 2014): disease mentions in PubMed abstracts; a BLURB NER dataset.
 
 ``ncbi_disease`` is BLURB's evaluation unit: the sentences of the CoNLL/IOB2 files BLURB starts from
-(5,424 / 923 / 940 sentences; 5,134 / 787 / 960 mentions). ``ncbi_disease_abstracts`` reads the
-official release (593 / 100 / 100 abstracts; 5,145 / 787 / 960 mentions) with its four mention
-classes (SpecificDisease, DiseaseClass, Modifier, CompositeMention) merged into the one type BLURB
-scores, ``Disease``. The official training file lists PMID 8528200 twice; the second copy gets the
-id suffix ``-2``. One training mention column carries two trailing spaces that the text does not.
+(5,424 / 923 / 940 sentences; 5,134 / 787 / 960 mentions). The files carry no document ids, so a
+sentence's id is its split and position: ``ncbi_disease-test-00123``.
+
+``ncbi_disease_abstracts`` reads the official release (593 / 100 / 100 abstracts; 5,145 / 787 / 960
+mentions, offsets over ``title + " " + abstract``). Its four mention classes (SpecificDisease,
+DiseaseClass, Modifier, CompositeMention) are merged into the one type BLURB scores, ``Disease``; the
+class stays in the entity id (``…-E3-Modifier``) and the MeSH/OMIM ids in ``normalized``. The record
+id is ``ncbi_disease_abstracts-<PMID>``.
+
+Quirks of the release, handled here and in :mod:`~mnlu_instruct.formats.pubtator`:
+
+- the training file lists PMID 8528200 twice (identical copies, 11 mentions each); both are read, the
+  second with the id suffix ``-2``; the IOB training file has the document once, hence 5,134 = 5,145 - 11;
+- one training mention (PMID 10923035, 711-761) carries two trailing spaces that the text does not;
+- two training mentions end one character before their word ends (``autosomal dominant disorde``,
+  ``absence of the seventh component of complemen``); the IOB files extend them to the whole token.
 """
 
 from __future__ import annotations
@@ -41,7 +52,7 @@ CITATION = (
     "Doğan RI, Leaman R, Lu Z. NCBI disease corpus: a resource for disease name recognition and concept "
     "normalization. J Biomed Inform. 2014;47:1-10. doi:10.1016/j.jbi.2013.12.006"
 )
-LICENSE = "Public domain (US Government work, NCBI); CoNLL conversion CC BY 4.0 (MTL-Bioinformatics-2016)"
+PUBLIC_DOMAIN = "Public domain (NCBI notice: a United States Government Work, no restriction on use or reproduction)"
 HOMEPAGE = "https://www.ncbi.nlm.nih.gov/CBBresearch/Dogan/DISEASE/"
 
 
@@ -68,7 +79,7 @@ def read_abstracts(folder: Path, split: str) -> Iterator[KBDocument]:
                     type="Disease",
                     text=(m.text,),
                     offsets=((m.start, m.end),),
-                    normalized=tuple(("MeSH/OMIM", concept) for concept in m.ids),
+                    normalized=tuple(("OMIM" if c.startswith("OMIM:") else "MeSH", c) for c in m.ids),
                 )
                 for k, m in enumerate(document.mentions)
             ),
@@ -81,7 +92,6 @@ COMMON = dict(
     metric="entity_f1",
     view=span_view,
     folder="ncbi_disease",
-    license=LICENSE,
     citation=CITATION,
     homepage=HOMEPAGE,
     benchmarks=("blurb",),
@@ -92,11 +102,19 @@ COMMON = dict(
 CORPORA = (
     Corpus(
         name="ncbi_disease",
-        display_name="NCBI-disease (BLURB sentences)",
+        display_name="NCBI-disease",
         reader=iob_reader("ncbi_disease", IOB_FILES),
         files=IOB_FILES,
         split_sizes={"train": 5424, "validation": 923, "test": 940},
-        description="Disease mention recognition in PubMed abstracts; BLURB's sentence-level IOB2 files.",
+        license=f"CC BY 4.0 (MTL-Bioinformatics-2016 IOB conversion); corpus: {PUBLIC_DOMAIN}",
+        description=(
+            "Disease mention recognition in PubMed abstracts (one Disease type), scored on the sentences of "
+            "BLURB's IOB2 files."
+        ),
+        access=(
+            "Public: copy data/NCBI-disease-IOB/{train,devel,test}.tsv of "
+            "https://github.com/cambridgeltl/MTL-Bioinformatics-2016 (commit df0df02) into ncbi_disease/blurb_iob/."
+        ),
         **COMMON,
     ),
     Corpus(
@@ -105,7 +123,15 @@ CORPORA = (
         reader=read_abstracts,
         files=ABSTRACT_FILES,
         split_sizes={"train": 593, "validation": 100, "test": 100},
-        description="The official NCBI-disease release at abstract level, mention classes merged into Disease.",
+        license=PUBLIC_DOMAIN,
+        description=(
+            "The official NCBI-disease release at abstract level (the documents of BLURB's NCBI-disease), its "
+            "four mention classes merged into Disease, with MeSH/OMIM concept ids."
+        ),
+        access=(
+            f"Public: download NCBItrainset_corpus.txt, NCBIdevelopset_corpus.txt and NCBItestset_corpus.txt from "
+            f"{HOMEPAGE} (or original-data/ of https://github.com/spyysalo/ncbi-disease) into ncbi_disease/original/."
+        ),
         **COMMON,
     ),
 )

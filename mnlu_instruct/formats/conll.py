@@ -6,6 +6,7 @@ joined by single spaces; each B/I run becomes an entity with offsets into that t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,24 @@ class Sentence:
 
 
 DOCUMENT_MARKERS = ("-DOCSTART-", "###MEDLINE:")
+_IOB_TAG = re.compile(r"O|[BI](-\S+)?")
+
+
+def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """``(1-based line number, line without its line ending)`` for each line of a UTF-8 text file.
+
+    Lines end at ``\\n`` only (a ``\\r\\n`` ending is stripped too); a line that is not valid UTF-8
+    raises :class:`CorpusFormatError` naming the file and line. Shared by the line-based formats.
+    """
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise CorpusFormatError(
+                    path, f"line {number}", f"not UTF-8 text (byte {raw[error.start]:#04x} at byte {error.start + 1} of the line)"
+                ) from None
+            yield number, line.rstrip("\r\n")
 
 
 def _document_id(line: str) -> Optional[str]:
@@ -45,39 +64,39 @@ def read_conll(
     Lines starting with ``skip_prefixes`` (document markers by default) are not tokens; the id a
     marker carries is given to the sentences that follow it.
 
-    A line with another number of columns, or a tag that is not ``O``/``B-…``/``I-…``/``B``/``I``,
-    raises :class:`CorpusFormatError` naming the file and line.
+    A line with another number of columns, an empty token, or a tag that is not ``O``/``B-…``/``I-…``/
+    ``B``/``I`` raises :class:`CorpusFormatError` naming the file and line.
     """
     tokens: list[str] = []
     tags: list[str] = []
     start = 0
     document: Optional[str] = None
-    with open(path, encoding="utf-8") as handle:
-        for number, raw in enumerate(handle, start=1):
-            line = raw.rstrip("\r\n")
-            if not line.strip():
-                if tokens:
-                    yield Sentence(tuple(tokens), tuple(tags), start, document)
-                    tokens, tags = [], []
-                continue
-            if any(line.startswith(prefix) for prefix in skip_prefixes):
-                if tokens:
-                    yield Sentence(tuple(tokens), tuple(tags), start, document)
-                    tokens, tags = [], []
-                document = _document_id(line)
-                continue
-            cells = line.split("\t")
-            if len(cells) != columns:
-                raise CorpusFormatError(
-                    path, f"line {number}", f"expected {columns} tab-separated columns, found {len(cells)}: {line!r}"
-                )
-            tag = cells[tag_column]
-            if not (tag == "O" or tag[:1] in ("B", "I") and (len(tag) == 1 or tag[1] == "-")):
-                raise CorpusFormatError(path, f"line {number}", f"not an IOB2 tag: {tag!r}")
-            if not tokens:
-                start = number
-            tokens.append(cells[0])
-            tags.append(tag)
+    for number, line in numbered_lines(path):
+        if not line.strip():
+            if tokens:
+                yield Sentence(tuple(tokens), tuple(tags), start, document)
+                tokens, tags = [], []
+            continue
+        if any(line.startswith(prefix) for prefix in skip_prefixes):
+            if tokens:
+                yield Sentence(tuple(tokens), tuple(tags), start, document)
+                tokens, tags = [], []
+            document = _document_id(line)
+            continue
+        cells = line.split("\t")
+        if len(cells) != columns:
+            raise CorpusFormatError(
+                path, f"line {number}", f"expected {columns} tab-separated columns, found {len(cells)}: {line!r}"
+            )
+        if not cells[0].strip():
+            raise CorpusFormatError(path, f"line {number}", f"empty token: {line!r}")
+        tag = cells[tag_column]
+        if not _IOB_TAG.fullmatch(tag):
+            raise CorpusFormatError(path, f"line {number}", f"not an IOB2 tag: {tag!r}")
+        if not tokens:
+            start = number
+        tokens.append(cells[0])
+        tags.append(tag)
     if tokens:
         yield Sentence(tuple(tokens), tuple(tags), start, document)
 

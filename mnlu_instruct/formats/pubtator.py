@@ -1,10 +1,19 @@
-"""PubTator files: per document a title line ``PMID|t|text``, an abstract line ``PMID|a|text``, then
-tab-separated mention lines ``PMID start end mention type [ids [...]]`` and relation lines
-``PMID Type id1 id2 [...]``; documents are separated by blank lines.
+"""PubTator files (BC5CDR, BioRED, and the NCBI-disease release, which has the same layout).
 
-Offsets are half-open over ``title + " " + abstract`` and are checked against that text. The NCBI-disease
-release uses the same layout (one of its mention columns carries two trailing spaces, accepted when the
-mention without them matches the text).
+Per document: a title line ``PMID|t|text``, an abstract line ``PMID|a|text``, then tab-separated
+annotation lines, and a blank line before the next document:
+
+- a mention line ``PMID start end mention type [ids [more columns...]]``: ``start`` and ``end`` are
+  integers, half-open character offsets into ``title + " " + abstract``; ``ids`` are concept ids
+  (BC5CDR adds a column with the parts of a composite mention);
+- a relation line ``PMID Type id1 id2 [more columns...]``: the type starts with a letter (BC5CDR
+  ``PMID CID chemical disease``, BioRED ``PMID Association id1 id2 Novel``).
+
+Every mention is checked against the text at its offsets. One quirk is accepted: the NCBI-disease
+training file has one mention column with two trailing spaces that the text does not have (PMID
+10923035, 711-761), so a mention matches when it equals the text or the text followed by trailing
+spaces; the mention's text is always the document's own text. Anything else that does not fit
+raises :class:`CorpusFormatError` naming the file and line.
 """
 
 from __future__ import annotations
@@ -16,18 +25,25 @@ from pathlib import Path
 from typing import Optional
 
 from ..schema import CorpusFormatError
+from .conll import numbered_lines
 
 _ID_SEPARATORS = re.compile(r"[|,+;]")
+_INTEGER = re.compile(r"-?\d+")
+_TEXT_LINE = re.compile(r"([^\t|]+)\|([ta])\|(.*)")
 
 
 @dataclass(frozen=True, slots=True)
 class PubTatorMention:
+    """A mention line: offsets, the text at them, type, concept ids, its line and its raw extra columns."""
+
     start: int
     end: int
     text: str
     type: str
     ids: tuple[str, ...]
     line: int
+    columns: tuple[str, ...] = ()
+    """The columns after the type, unsplit (the concept-id column, then any further columns)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +56,7 @@ class PubTatorDocument:
     mentions: tuple[PubTatorMention, ...]
     relations: tuple[tuple[str, ...], ...]
     line: int
+    """The line of the title."""
 
     @property
     def text(self) -> str:
@@ -51,81 +68,88 @@ def split_ids(column: str) -> tuple[str, ...]:
     return tuple(part for part in (p.strip() for p in _ID_SEPARATORS.split(column)) if part and part != "-1")
 
 
-class _Builder:
-    def __init__(self, path: Path) -> None:
+class _Document:
+    """The document being read: filled line by line, checked as it goes."""
+
+    def __init__(self, path: Path, number: int, pmid: str, title: str) -> None:
         self.path = path
-        self.pmid: Optional[str] = None
-        self.title: Optional[str] = None
+        self.line = number
+        self.pmid = pmid
+        self.title = title
         self.abstract: Optional[str] = None
         self.mentions: list[PubTatorMention] = []
         self.relations: list[tuple[str, ...]] = []
-        self.line = 0
 
     def fail(self, number: int, message: str) -> CorpusFormatError:
         return CorpusFormatError(self.path, f"line {number}", message)
 
-    def text_line(self, number: int, pmid: str, kind: str, text: str) -> None:
-        if kind == "t":
-            if self.pmid is not None:
-                raise self.fail(number, f"title of {pmid} before the blank line ending document {self.pmid}")
-            self.pmid, self.title, self.line = pmid, text, number
-        elif self.pmid != pmid or self.title is None or self.abstract is not None:
+    def abstract_line(self, number: int, pmid: str, text: str) -> None:
+        if pmid != self.pmid or self.abstract is not None:
             raise self.fail(number, f"abstract line of {pmid} does not follow its title line")
-        else:
-            self.abstract = text
+        self.abstract = text
 
-    def annotation_line(self, number: int, cells: list[str]) -> None:
-        if self.pmid is None or self.abstract is None:
-            raise self.fail(number, "annotation line before the document's title and abstract lines")
+    def annotation_line(self, number: int, line: str) -> None:
+        cells = line.split("\t")
+        if len(cells) < 2:
+            raise self.fail(number, f"neither a PMID|t|/PMID|a| text line nor a tab-separated annotation: {line!r}")
+        if self.abstract is None:
+            raise self.fail(number, f"annotation line of {cells[0]} before the abstract line of {self.pmid}")
         if cells[0] != self.pmid:
             raise self.fail(number, f"annotation of PMID {cells[0]} inside document {self.pmid}")
-        if len(cells) >= 5 and cells[1].isdigit() and cells[2].isdigit():
+        if _INTEGER.fullmatch(cells[1]):
             self.mention(number, cells)
-        elif len(cells) >= 4 and not cells[1].isdigit():
+        elif cells[1][:1].isalpha() and len(cells) >= 4 and all(cells[2:4]):
             self.relations.append(tuple(cells[1:]))
         else:
-            raise self.fail(number, f"neither a mention nor a relation line: {chr(9).join(cells)!r}")
+            raise self.fail(
+                number,
+                "neither a mention line (PMID, start, end, mention, type, ...) nor a relation line "
+                f"(PMID, type, id1, id2, ...): {line!r}",
+            )
 
     def mention(self, number: int, cells: list[str]) -> None:
+        if len(cells) < 5 or not _INTEGER.fullmatch(cells[2]) or not cells[4]:
+            raise self.fail(
+                number, f"malformed mention line (PMID, start, end, mention, type, ...): {chr(9).join(cells)!r}"
+            )
         text = f"{self.title} {self.abstract}"
         start, end, mention = int(cells[1]), int(cells[2]), cells[3]
         if not 0 <= start < end <= len(text):
             raise self.fail(number, f"offsets [{start}, {end}) outside document {self.pmid} (length {len(text)})")
         found = text[start:end]
-        if found != mention and found != mention.rstrip():
+        if found != mention and found != mention.rstrip(" "):
             raise self.fail(number, f"mention {mention!r} differs from the text at [{start}, {end}): {found!r}")
         ids = split_ids(cells[5]) if len(cells) > 5 else ()
-        self.mentions.append(PubTatorMention(start, end, found, cells[4], ids, number))
+        self.mentions.append(PubTatorMention(start, end, found, cells[4], ids, number, tuple(cells[5:])))
 
-    def finish(self, number: int) -> Optional[PubTatorDocument]:
-        if self.pmid is None:
-            return None
+    def finish(self, number: int) -> PubTatorDocument:
         if self.abstract is None:
             raise self.fail(number, f"document {self.pmid} has a title line but no abstract line")
-        document = PubTatorDocument(
-            self.pmid, self.title or "", self.abstract, tuple(self.mentions), tuple(self.relations), self.line
+        return PubTatorDocument(
+            self.pmid, self.title, self.abstract, tuple(self.mentions), tuple(self.relations), self.line
         )
-        self.__init__(self.path)  # type: ignore[misc]
-        return document
 
 
 def read_pubtator(path: Path) -> Iterator[PubTatorDocument]:
-    """Yield the documents of a PubTator file, validating every mention against the text."""
-    builder = _Builder(path)
+    """Yield the documents of a PubTator file, validating every line and every mention against the text."""
+    current: Optional[_Document] = None
     number = 0
-    with open(path, encoding="utf-8") as handle:
-        for number, raw in enumerate(handle, start=1):
-            line = raw.rstrip("\r\n")
-            if not line.strip():
-                document = builder.finish(number)
-                if document is not None:
-                    yield document
-                continue
-            head = line.split("|", 2)
-            if len(head) == 3 and head[1] in ("t", "a") and "\t" not in head[0]:
-                builder.text_line(number, head[0], head[1], head[2])
-            else:
-                builder.annotation_line(number, line.split("\t"))
-    document = builder.finish(number + 1)
-    if document is not None:
-        yield document
+    for number, line in numbered_lines(path):
+        if not line.strip():
+            if current is not None:
+                yield current.finish(number)
+                current = None
+            continue
+        text_line = _TEXT_LINE.fullmatch(line)
+        if text_line and text_line.group(2) == "t":
+            if current is not None:
+                raise current.fail(number, f"title of {text_line.group(1)} before the blank line ending {current.pmid}")
+            current = _Document(path, number, text_line.group(1), text_line.group(3))
+        elif current is None:
+            raise CorpusFormatError(path, f"line {number}", f"expected a title line PMID|t|text, found {line[:80]!r}")
+        elif text_line:
+            current.abstract_line(number, text_line.group(1), text_line.group(3))
+        else:
+            current.annotation_line(number, line)
+    if current is not None:
+        yield current.finish(number + 1)
