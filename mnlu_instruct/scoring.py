@@ -4,8 +4,8 @@ Two modes. ``strict`` (default) is the benchmark's official definition over our 
 that cannot be read is counted and scored as an empty answer, never mapped to a default class.
 ``paper`` reproduces BioMistral-NLU's scoring rules so results compare with the paper: lower-cased
 span matching, multiple choice read as the first of (a), (b), ... found anywhere in the lower-cased
-output with option (A) as the default, and NLI/QA counted correct when the gold option text is a
-substring of the lower-cased output.
+output with option (A) as the default (multi-label: every option whose letter occurs), and NLI/QA
+counted correct when the gold option text is a substring of the lower-cased output.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ from .parse import ParsedAnswer, parse_answer
 from .schema import CorpusFormatError
 
 MODES = ("strict", "paper")
+SPAN_METRICS = ("entity_f1", "pico_word_f1")
+SPAN_METRICS = ("entity_f1", "pico_word_f1")
+PAPER_SUBSTRING_TASKS = ("nli", "qa")  # paper mode: correct when the gold option text is in the output
 PAPER_MAX_SPANS = 20  # BioMistral-NLU de-duplicates a unit's spans when more than 20 are predicted
 
 
@@ -50,31 +53,42 @@ def score_examples(
     """Metrics of ``predictions`` (aligned with ``examples``; ``None`` = no prediction) under ``metric``.
 
     The result holds the metric's values, ``score`` (the primary value, 0..1), ``n``,
-    ``parse_failures`` (predictions given but unreadable), ``missing`` and ``unknown_labels``.
+    ``parse_failures`` (predictions given but unreadable), ``missing`` and ``unknown_labels`` (unknown
+    types or option letters seen). A missing or unreadable prediction is an empty answer; for STS,
+    which needs a number, it takes option (A)'s value (in both modes; BioMistral-NLU's default).
+
+    A span metric over a corpus that also asks multiple-choice questions (event attributes) scores the
+    span examples with ``metric`` and reports the questions' accuracy under ``attributes``; a choice
+    metric given span examples raises :class:`ValueError`.
     """
     if mode not in MODES:
         raise ValueError(f"unknown scoring mode {mode!r}; use one of {MODES}")
     if len(examples) != len(predictions):
         raise ValueError(f"{len(examples)} examples but {len(predictions)} predictions")
+    shape = "spans" if metric in SPAN_METRICS else "choice"
+    wrong = next((ex for ex in examples if ex.shape != shape), None)
+    if wrong is not None:
+        raise ValueError(f"metric {metric!r} scores {shape} answers; example {wrong.id} has a {wrong.shape} answer")
     parsed = [
         parse_answer(p, ex) if p is not None else ParsedAnswer(None, True) for ex, p in zip(examples, predictions)
     ]
     paper = mode == "paper"
-    result: dict[str, object]
-    if metric in ("entity_f1", "pico_word_f1"):
-        golds = [_spans(ex.answer, paper) for ex in examples]  # type: ignore[arg-type]
-        preds = [_spans(p.answer, paper) for p in parsed]  # type: ignore[arg-type]
-        if paper:
-            preds = [sorted(set(unit)) if len(unit) > PAPER_MAX_SPANS else unit for unit in preds]
-        if metric == "entity_f1":
-            result = metrics.entity_prf(golds, preds)
-        else:
-            classes = [name for name, _ in examples[0].types] if examples else []
-            result = metrics.pico_word_f1(
-                [ex.text for ex in examples], [ex.gold_offsets for ex in examples], preds, classes
+    spans = [i for i, ex in enumerate(examples) if isinstance(ex.answer, SpanAnswer)]
+    if metric in SPAN_METRICS:
+        result = _score_spans([examples[i] for i in spans], [parsed[i] for i in spans], metric, paper)
+        questions = [i for i, ex in enumerate(examples) if not isinstance(ex.answer, SpanAnswer)]
+        if questions:
+            result["attributes"] = _attribute_accuracy(
+                [examples[i] for i in questions],
+                [predictions[i] for i in questions],
+                [parsed[i] for i in questions],
+                paper,
             )
-        result["score"] = result["f1"]
     else:
+        if spans:
+            raise ValueError(
+                f"metric {metric!r} scores multiple-choice examples, but {examples[spans[0]].id} asks for spans"
+            )
         chosen = [
             _paper_choice(text, ex) if paper else _selected(p) for ex, text, p in zip(examples, predictions, parsed)
         ]
@@ -86,6 +100,33 @@ def score_examples(
         unknown_labels=sum(len(p.unknown) for p in parsed),
     )
     return result
+
+
+def _score_spans(
+    examples: Sequence[Example], parsed: Sequence[ParsedAnswer], metric: str, paper: bool
+) -> dict[str, object]:
+    golds = [_spans(ex.answer, paper) for ex in examples]  # type: ignore[arg-type]
+    preds = [_spans(p.answer, paper) for p in parsed]  # type: ignore[arg-type]
+    if paper:
+        preds = [sorted(set(unit)) if len(unit) > PAPER_MAX_SPANS else unit for unit in preds]
+    if metric == "entity_f1":
+        result = metrics.entity_prf(golds, preds)
+    else:
+        classes = [name for name, _ in examples[0].types] if examples else []
+        result = metrics.pico_word_f1(
+            [ex.text for ex in examples], [ex.gold_offsets for ex in examples], preds, classes
+        )
+    result["score"] = result["f1"]
+    return result
+
+
+def _attribute_accuracy(
+    examples: Sequence[Example], predictions: Sequence[Optional[str]], parsed: Sequence[ParsedAnswer], paper: bool
+) -> dict[str, object]:
+    """Exact-match accuracy of multiple-choice questions asked beside a span task (event attributes)."""
+    chosen = [_paper_choice(t, ex) if paper else _selected(p) for ex, t, p in zip(examples, predictions, parsed)]
+    golds = [tuple(sorted(set(ex.answer.selected))) for ex in examples]  # type: ignore[union-attr]
+    return {"accuracy": metrics.accuracy(golds, [tuple(sorted(set(c))) for c in chosen]), "n": len(examples)}
 
 
 def _score_choices(
@@ -118,7 +159,10 @@ def _score_choices(
     elif metric == "accuracy":
         if paper:
             correct = [
-                ex.options[g[0]].lower() in (text or "").lower() for ex, g, text in zip(examples, golds, predictions)
+                ex.options[g[0]].lower() in (text or "").lower()
+                if ex.task_type in PAPER_SUBSTRING_TASKS
+                else c[:1] == g[:1]
+                for ex, g, c, text in zip(examples, golds, chosen, predictions)
             ]
             acc = sum(correct) / len(correct) if correct else 0.0
         else:
@@ -130,26 +174,30 @@ def _score_choices(
 
 
 def read_predictions(path: Union[str, Path]) -> dict[str, str]:
-    """Read ``{"id": ..., "prediction": ...}`` JSON Lines; errors name the file and line."""
+    """Read ``{"id": ..., "prediction": ...}`` JSON Lines (UTF-8); errors name the file and line."""
     predictions: dict[str, str] = {}
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
             try:
-                row = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise CorpusFormatError(path, f"line {number}", f"not valid JSON ({error.msg})") from None
-            if (
-                not isinstance(row, dict)
-                or not isinstance(row.get("id"), str)
-                or not isinstance(row.get("prediction"), str)
-            ):
-                raise CorpusFormatError(path, f"line {number}", 'expected {"id": "<string>", "prediction": "<string>"}')
-            if row["id"] in predictions:
-                raise CorpusFormatError(path, f"line {number}", f"duplicate id {row['id']!r}")
-            predictions[row["id"]] = row["prediction"]
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise CorpusFormatError(path, f"line {number}", f"not UTF-8 text ({error.reason})") from None
+            _read_prediction(path, number, line, predictions)
     return predictions
+
+
+def _read_prediction(path: Union[str, Path], number: int, line: str, predictions: dict[str, str]) -> None:
+    if not line.strip():
+        return
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise CorpusFormatError(path, f"line {number}", f"not valid JSON ({error.msg})") from None
+    if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not isinstance(row.get("prediction"), str):
+        raise CorpusFormatError(path, f"line {number}", 'expected {"id": "<string>", "prediction": "<string>"}')
+    if row["id"] in predictions:
+        raise CorpusFormatError(path, f"line {number}", f"duplicate id {row['id']!r}")
+    predictions[row["id"]] = row["prediction"]
 
 
 def score_corpus(

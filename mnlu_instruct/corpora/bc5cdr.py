@@ -1,10 +1,17 @@
 """BC5CDR (Li et al. 2016): chemical and disease mentions and chemical-induced-disease relations.
 
 ``bc5cdr_chem`` and ``bc5cdr_disease`` are the BLUE/BLURB NER datasets: the sentences of the CoNLL/IOB2
-files BLURB starts from (4,560 / 4,581 / 4,797 sentences each; chemical mentions 5,203 / 5,347 / 5,385,
-disease mentions 4,182 / 4,246 / 4,424 — the development IOB file has 2 disease mentions more than the
-PubTator release's 4,244). ``bc5cdr_abstracts`` reads the official PubTator release (500 abstracts per
-split) with both types; CID relations are kept as document-level relations between MeSH concept ids.
+files BLURB starts from (4,560 / 4,581 / 4,797 sentences in each; chemical mentions 5,203 / 5,347 / 5,385,
+disease mentions 4,182 / 4,246 / 4,424). The files carry no document ids, so a sentence's id is its split
+and position (``bc5cdr_chem-test-00123``). The development IOB file has 2 disease mentions more than the
+PubTator release (4,244): the sentence splitter broke "St. Anthony's fire" (PMID 3300918, twice) after
+"St.", so each mention became two.
+
+``bc5cdr_abstracts`` reads the official PubTator release (500 abstracts per split, id
+``bc5cdr_abstracts-<PMID>``) with both types and their MeSH ids (``-1``, no id, is left out; the extra
+column that lists the parts of a composite mention is not kept). The CID relations (1,038 / 1,012 /
+1,066) are document-level relations between MeSH concept ids (``arg1_id`` the chemical, ``arg2_id`` the
+disease), not mention pairs; each concept must be the id of a mention of the abstract.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from pathlib import Path
 from ..corpus import Corpus
 from ..formats.iob_corpus import iob_reader
 from ..formats.pubtator import read_pubtator
-from ..schema import Entity, KBDocument, Passage, Relation, validate_kb
+from ..schema import CorpusFormatError, Entity, KBDocument, Passage, Relation, validate_kb
 from ..views import span_view
 
 CHEMICAL = ("Chemical", "a chemical compound or drug (e.g. 'naloxone', 'lithium carbonate')")
@@ -29,11 +36,21 @@ ABSTRACT_FILES = {
     "test": ("original/CDR_TestSet.PubTator.txt",),
 }
 CITATION = (
-    "Li J, Sun Y, Johnson RJ, et al. BioCreative V CDR task corpus: a resource for chemical disease relation "
-    "extraction. Database (Oxford). 2016;2016:baw068. doi:10.1093/database/baw068"
+    "Li J, Sun Y, Johnson RJ, Sciaky D, Wei C-H, Leaman R, Davis AP, Mattingly CJ, Wiegers TC, Lu Z. "
+    "BioCreative V CDR task corpus: a resource for chemical disease relation extraction. Database (Oxford). "
+    "2016;2016:baw068. doi:10.1093/database/baw068"
 )
-LICENSE = "No licence file; BigBio lists Public Domain Mark 1.0; CoNLL conversion CC BY 4.0 (MTL-Bioinformatics-2016)"
+RELEASE_LICENSE = "No licence file in the release; BigBio lists Public Domain Mark 1.0"
+IOB_LICENSE = f"CC BY 4.0 (MTL-Bioinformatics-2016 IOB conversion); corpus: {RELEASE_LICENSE}"
 HOMEPAGE = "https://biocreative.bioinformatics.udel.edu/tasks/biocreative-v/track-3-cdr/"
+
+
+def iob_access(kind: str) -> str:
+    return (
+        f"Public: copy data/BC5CDR-{kind}-IOB/{{train,devel,test}}.tsv of "
+        "https://github.com/cambridgeltl/MTL-Bioinformatics-2016 (commit df0df02) into "
+        f"bc5cdr/blurb_iob/BC5CDR-{kind}-IOB/."
+    )
 
 
 def read_abstracts(folder: Path, split: str) -> Iterator[KBDocument]:
@@ -41,6 +58,13 @@ def read_abstracts(folder: Path, split: str) -> Iterator[KBDocument]:
     path = folder / ABSTRACT_FILES[split][0]
     for document in read_pubtator(path):
         doc_id = f"bc5cdr_abstracts-{document.pmid}"
+        concepts = {concept for m in document.mentions for concept in m.ids}
+        for row in document.relations:
+            if len(row) != 3 or not {row[1], row[2]} <= concepts:
+                raise CorpusFormatError(
+                    path, f"document {document.pmid} (line {document.line})",
+                    f"relation {row} is not TYPE, chemical id, disease id over concepts of its mentions",
+                )
         title_end = len(document.title)
         doc = KBDocument(
             id=doc_id,
@@ -73,7 +97,6 @@ COMMON = dict(
     metric="entity_f1",
     view=span_view,
     folder="bc5cdr",
-    license=LICENSE,
     citation=CITATION,
     homepage=HOMEPAGE,
     benchmarks=("blue", "blurb"),
@@ -87,7 +110,9 @@ CORPORA = (
         reader=iob_reader("bc5cdr_chem", CHEM_FILES),
         files=CHEM_FILES,
         split_sizes={"train": 4560, "validation": 4581, "test": 4797},
-        description="Chemical mention recognition in PubMed abstracts (BLUE/BLURB sentence-level IOB2 files).",
+        license=IOB_LICENSE,
+        description="Chemical mention recognition in PubMed abstracts, scored on the sentences of BLURB's IOB2 files.",
+        access=iob_access("chem"),
         entity_types=(CHEMICAL,),
         **COMMON,
     ),
@@ -97,7 +122,9 @@ CORPORA = (
         reader=iob_reader("bc5cdr_disease", DISEASE_FILES),
         files=DISEASE_FILES,
         split_sizes={"train": 4560, "validation": 4581, "test": 4797},
-        description="Disease mention recognition in PubMed abstracts (BLUE/BLURB sentence-level IOB2 files).",
+        license=IOB_LICENSE,
+        description="Disease mention recognition in PubMed abstracts, scored on the sentences of BLURB's IOB2 files.",
+        access=iob_access("disease"),
         entity_types=(DISEASE,),
         **COMMON,
     ),
@@ -107,7 +134,16 @@ CORPORA = (
         reader=read_abstracts,
         files=ABSTRACT_FILES,
         split_sizes={"train": 500, "validation": 500, "test": 500},
-        description="The official BC5CDR release at abstract level: chemicals, diseases and CID relations.",
+        license=RELEASE_LICENSE,
+        description=(
+            "The official BC5CDR release at abstract level (the documents of BC5CDR-chemical and -disease): "
+            "chemical and disease mentions with MeSH ids, and chemical-induced-disease relations between concepts."
+        ),
+        access=(
+            "Public: copy CDR_TrainingSet.PubTator.txt, CDR_DevelopmentSet.PubTator.txt and CDR_TestSet.PubTator.txt "
+            "(CDR_Data.zip, https://ftp.ncbi.nlm.nih.gov/pub/lu/BC5CDR/, or BC5-CDR/original-data/ of "
+            "https://github.com/cambridgeltl/bmip-2018) into bc5cdr/original/."
+        ),
         entity_types=(CHEMICAL, DISEASE),
         **COMMON,
     ),
