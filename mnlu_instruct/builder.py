@@ -23,7 +23,7 @@ import random
 import tempfile
 from array import array
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Optional
 
@@ -34,7 +34,7 @@ from tqdm.auto import tqdm
 from .answer_format import NONE_MARKER
 from .corpora import get_corpus, registry
 from .corpus import TASK_TYPES, Corpus, MissingCorpusError, resolve_data_dir
-from .examples import Example
+from .examples import Example, answer_to_dict
 from .mixtures import DEFAULT_SEED, Mixture, get_mixture, priority
 from .prompts import Rendered, render
 
@@ -83,9 +83,16 @@ def row(rendered: Rendered) -> dict[str, Any]:
     }
 
 
+def example_json(example: Example) -> str:
+    """The JSON text of :meth:`Example.to_dict`, built from a shallow dict (``asdict`` deep-copies, slowly)."""
+    shallow = {f.name: getattr(example, f.name) for f in fields(example)}
+    shallow["answer"] = answer_to_dict(example.answer)
+    return json.dumps(shallow, ensure_ascii=False, sort_keys=True)
+
+
 def eval_row(example: Example) -> dict[str, Any]:
     """The evaluation-config row: the training row plus the example's JSON."""
-    return {**row(render(example)), "example": json.dumps(example.to_dict(), ensure_ascii=False, sort_keys=True)}
+    return {**row(render(example)), "example": example_json(example)}
 
 
 def has_split(corpus: Corpus, split: str, data_dir: Path) -> bool:
@@ -141,17 +148,23 @@ class EvalScan:
     unchecked: tuple[str, ...]
 
 
-def scan_eval_tests(data_dir: Path) -> EvalScan:
-    """Read the test split of every ``role="eval"`` corpus present (restricted ones too) for its document ids."""
+def scan_eval_tests(data_dir: Path, known: Optional[dict[str, set[str]]] = None) -> EvalScan:
+    """The document ids of the test split of every ``role="eval"`` corpus present (restricted ones too).
+
+    ``known`` gives the ids of corpora already read (by name), which are not read again.
+    """
     ids: set[str] = set()
     checked, unchecked = [], []
     for corpus in registry().values():
         if corpus.role != "eval":
             continue
-        if not has_split(corpus, "test", data_dir):
+        if corpus.name in (known or {}):
+            ids.update(known[corpus.name])
+        elif has_split(corpus, "test", data_dir):
+            ids.update(record.document_id for record in corpus.read("test", data_dir))
+        else:
             unchecked.append(corpus.name)
             continue
-        ids.update(record.document_id for record in corpus.read("test", data_dir))
         checked.append(corpus.name)
     return EvalScan(frozenset(ids), tuple(checked), tuple(unchecked))
 
@@ -187,6 +200,7 @@ class Staging:
         self._priorities: dict[tuple[str, str], array] = {}
         self._selected: dict[tuple[str, str], Optional[set[int]]] = {}
         self._offered: set[tuple[str, str]] = set()
+        self._eval_test_ids: dict[str, set[str]] = {}
 
     # -- which corpora -------------------------------------------------------------------------------
     def _wanted(self, corpus: Corpus) -> bool:
@@ -208,7 +222,7 @@ class Staging:
 
     def eval_sources(self) -> list[Corpus]:
         """The evaluation sets this build publishes as ``eval_<corpus>`` configs (never restricted ones)."""
-        chosen = []
+        chosen: list[Corpus] = []
         for corpus in registry().values():
             if corpus.role != "eval" or not self._wanted(corpus):
                 continue
@@ -220,10 +234,13 @@ class Staging:
 
     # -- staging -------------------------------------------------------------------------------------
     def prepare(self) -> None:
-        """Read, check, render and stage every training source, then apply the mixture (idempotent)."""
+        """Stage the published evaluation sets, then read, check, render and stage every training source,
+        then apply the mixture (idempotent)."""
         if self.scan is not None:
             return
-        self.scan = scan_eval_tests(self.data_dir)
+        for corpus in self.eval_sources():
+            self.stage_eval(corpus)
+        self.scan = scan_eval_tests(self.data_dir, self._eval_test_ids)
         sources = [c for c in training_corpora() if self._wanted(c) and self.mixture.includes(c.task_type)
                    and self._present(c, TRAIN_SPLITS)]
         seen_pairs: set[bytes] = set()
@@ -281,6 +298,8 @@ class Staging:
                 with _StageWriter(self._path(corpus.name, split), _EVAL_SCHEMA) as writer:
                     for example in self._progress(corpus, split):
                         writer.add(eval_row(example))
+                        if split == "test":
+                            self._eval_test_ids.setdefault(corpus.name, set()).add(example.document_id)
                 counts[split] = writer.rows
             self.eval_counts[corpus.name] = counts
         return self.eval_counts[corpus.name]
@@ -297,12 +316,13 @@ class Staging:
         """Selected training instances of ``split`` over ``sources``."""
         return sum(self.stats[s][split].selected for s in sources if split in self.stats.get(s, {}))
 
-    def rows(self, sources: Sequence[str], split: str, salt: str) -> Iterator[dict[str, Any]]:
-        """The selected rows of ``sources``; several sources are interleaved by a generator seeded with ``salt``."""
+    def rows(self, sources: Sequence[str], split: str) -> Iterator[dict[str, Any]]:
+        """The selected rows of ``sources``, interleaved in a random order seeded by the seed, split and sources
+        (so two configs of the same sources hold the same rows in the same order)."""
         names = [s for s in sources if split in self.stats.get(s, {}) and self.stats[s][split].selected]
         streams = [self._selected_rows(name, split) for name in names]
         remaining = [self.stats[name][split].selected for name in names]
-        rng = random.Random(f"{self.seed}/{salt}/{split}")
+        rng = random.Random(f"{self.seed}/{split}/{','.join(names)}")
         left = sum(remaining)
         while left:
             pick = rng.randrange(left)
@@ -436,4 +456,4 @@ class MNLUInstruct(datasets.GeneratorBasedBuilder):
         if self.config.kind == "eval":
             yield from enumerate(self.staging.eval_rows(get_corpus(self.config.sources[0]), split))
         else:
-            yield from enumerate(self.staging.rows(self.config.sources, split, salt=self.config.name))
+            yield from enumerate(self.staging.rows(self.config.sources, split))

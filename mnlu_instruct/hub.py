@@ -23,15 +23,7 @@ import datasets
 import pyarrow.parquet as pq
 import yaml
 
-from .builder import (
-    DEFAULT_CONFIG,
-    EVAL_PREFIX,
-    MNLUInstruct,
-    MNLUInstructConfig,
-    SplitStats,
-    Staging,
-    builder_configs,
-)
+from .builder import DEFAULT_CONFIG, EVAL_PREFIX, MNLUInstruct, MNLUInstructConfig, SplitStats, Staging, builder_configs
 from .corpora import get_corpus, registry
 from .corpus import Corpus
 from .mixtures import DEFAULT_SEED
@@ -129,19 +121,21 @@ def _build(tmp: Path, data_dir: Path | str | None, mixture: str, seed: int, corp
            progress: bool) -> BuildReport:
     staging = Staging(data_dir, mixture, seed, corpora, work_dir=tmp / ".staging", progress=progress)
     staging.prepare()
-    published = {c.name for c in staging.eval_sources()}
-    for name in sorted(published):
-        staging.stage_eval(get_corpus(name))
     report = BuildReport(out=tmp, mixture=staging.mixture.name, seed=seed, stats=staging.stats,
                          skipped=staging.skipped, checked=staging.scan.checked, unchecked=staging.scan.unchecked)
-    staged = set(staging.stats)
+    written: dict[tuple[str, tuple[str, ...]], str] = {}
     for config in builder_configs():
-        wanted = published if config.kind == "eval" else staged
-        if not set(config.sources) & wanted:
+        present = set(staging.eval_counts if config.kind == "eval" else staging.stats)
+        sources = (config.kind, tuple(s for s in config.sources if s in present))
+        if not sources[1]:
+            continue
+        if sources in written:  # same sources, same rows (e.g. a task type with a single source)
+            report.configs[config.name] = _copy_config(tmp, written[sources], config.name)
             continue
         splits = _write_config(tmp, config, staging)
         if splits:
             report.configs[config.name] = splits
+            written[sources] = config.name
     report.showcase = staging.showcase.chosen
     shutil.rmtree(tmp / ".staging")
     write_chart(report, tmp / CHART)
@@ -149,21 +143,34 @@ def _build(tmp: Path, data_dir: Path | str | None, mixture: str, seed: int, corp
     return report
 
 
+def _parquet(folder: Path, config: str, split: str) -> Path:
+    return folder / "data" / config / f"{split}-00000-of-00001.parquet"
+
+
 def _write_config(tmp: Path, config: MNLUInstructConfig, staging: Staging) -> dict[str, int]:
     """Prepare one config with the builder as parquet; move its files to ``data/<config>/``."""
     work = tmp / ".work" / config.name
     builder = MNLUInstruct(config_name=config.name, cache_dir=str(tmp / ".cache"), staging=staging)
     builder.download_and_prepare(output_dir=str(work), file_format="parquet")
-    target = tmp / "data" / config.name
-    target.mkdir(parents=True)
     splits = {}
     for split, info in builder.info.splits.items():
         (produced,) = work.glob(f"*-{split}.parquet")
-        produced.rename(target / f"{split}-00000-of-00001.parquet")
+        _parquet(tmp, config.name, split).parent.mkdir(parents=True, exist_ok=True)
+        produced.rename(_parquet(tmp, config.name, split))
         splits[split] = info.num_examples
     shutil.rmtree(tmp / ".work")
     shutil.rmtree(tmp / ".cache")
     return splits
+
+
+def _copy_config(tmp: Path, source: str, config: str) -> dict[str, int]:
+    (tmp / "data" / config).mkdir(parents=True)
+    splits = {}
+    for path in sorted((tmp / "data" / source).glob("*.parquet")):
+        shutil.copyfile(path, tmp / "data" / config / path.name)
+        split = path.name.split("-", 1)[0]
+        splits[split] = pq.ParquetFile(path).metadata.num_rows
+    return dict(sorted(splits.items(), key=lambda item: ("train", "validation", "test").index(item[0])))
 
 
 def _check_replaceable(out: Path) -> None:

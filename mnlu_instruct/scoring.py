@@ -17,12 +17,12 @@ from typing import Optional, Union
 
 from . import metrics
 from .answer_format import LETTERS
+from .corpus import METRICS
 from .examples import ChoiceAnswer, Example, SpanAnswer
 from .parse import ParsedAnswer, parse_answer
 from .schema import CorpusFormatError
 
 MODES = ("strict", "paper")
-SPAN_METRICS = ("entity_f1", "pico_word_f1")
 SPAN_METRICS = ("entity_f1", "pico_word_f1")
 PAPER_SUBSTRING_TASKS = ("nli", "qa")  # paper mode: correct when the gold option text is in the output
 PAPER_MAX_SPANS = 20  # BioMistral-NLU de-duplicates a unit's spans when more than 20 are predicted
@@ -57,12 +57,14 @@ def score_examples(
     types or option letters seen). A missing or unreadable prediction is an empty answer; for STS,
     which needs a number, it takes option (A)'s value (in both modes; BioMistral-NLU's default).
 
-    A span metric over a corpus that also asks multiple-choice questions (event attributes) scores the
-    span examples with ``metric`` and reports the questions' accuracy under ``attributes``; a choice
-    metric given span examples raises :class:`ValueError`.
+    Every example must have the metric's answer shape (spans for ``entity_f1``/``pico_word_f1``, choices
+    otherwise), else :class:`ValueError`: a corpus that mixes both (event extraction's attribute questions)
+    scores each shape separately, e.g. the questions with ``accuracy``.
     """
     if mode not in MODES:
         raise ValueError(f"unknown scoring mode {mode!r}; use one of {MODES}")
+    if metric not in METRICS:
+        raise ValueError(f"unknown metric {metric!r}; use one of {METRICS}")
     if len(examples) != len(predictions):
         raise ValueError(f"{len(examples)} examples but {len(predictions)} predictions")
     shape = "spans" if metric in SPAN_METRICS else "choice"
@@ -73,22 +75,9 @@ def score_examples(
         parse_answer(p, ex) if p is not None else ParsedAnswer(None, True) for ex, p in zip(examples, predictions)
     ]
     paper = mode == "paper"
-    spans = [i for i, ex in enumerate(examples) if isinstance(ex.answer, SpanAnswer)]
     if metric in SPAN_METRICS:
-        result = _score_spans([examples[i] for i in spans], [parsed[i] for i in spans], metric, paper)
-        questions = [i for i, ex in enumerate(examples) if not isinstance(ex.answer, SpanAnswer)]
-        if questions:
-            result["attributes"] = _attribute_accuracy(
-                [examples[i] for i in questions],
-                [predictions[i] for i in questions],
-                [parsed[i] for i in questions],
-                paper,
-            )
+        result = _score_spans(examples, parsed, metric, paper)
     else:
-        if spans:
-            raise ValueError(
-                f"metric {metric!r} scores multiple-choice examples, but {examples[spans[0]].id} asks for spans"
-            )
         chosen = [
             _paper_choice(text, ex) if paper else _selected(p) for ex, text, p in zip(examples, predictions, parsed)
         ]
@@ -118,15 +107,6 @@ def _score_spans(
         )
     result["score"] = result["f1"]
     return result
-
-
-def _attribute_accuracy(
-    examples: Sequence[Example], predictions: Sequence[Optional[str]], parsed: Sequence[ParsedAnswer], paper: bool
-) -> dict[str, object]:
-    """Exact-match accuracy of multiple-choice questions asked beside a span task (event attributes)."""
-    chosen = [_paper_choice(t, ex) if paper else _selected(p) for ex, t, p in zip(examples, predictions, parsed)]
-    golds = [tuple(sorted(set(ex.answer.selected))) for ex in examples]  # type: ignore[union-attr]
-    return {"accuracy": metrics.accuracy(golds, [tuple(sorted(set(c))) for c in chosen]), "n": len(examples)}
 
 
 def _score_choices(

@@ -126,7 +126,7 @@ def test_the_build_drops_training_documents_found_in_an_evaluation_test_set(data
     staging.prepare()
     assert staging.stats["anatem"]["train"].overlaps == 1 and staging.stats["anatem"]["validation"].overlaps == 1
     for split in ("train", "validation"):
-        assert not {r["document_id"] for r in staging.rows(["anatem"], split, "t")} & leaked
+        assert not {r["document_id"] for r in staging.rows(["anatem"], split)} & leaked
 
 
 def test_committed_card_and_chart_are_the_ones_built_from_the_shared_data(full):
@@ -179,7 +179,7 @@ def test_mixture_with_a_total_is_exact_and_deterministic_under_its_seed(data_dir
     def selected(seed: int, corpora: list[str]) -> dict[str, list[str]]:
         staging = Staging(data_dir, mixture, seed=seed, corpora=corpora)
         staging.prepare()
-        return {split: [r["id"] for r in staging.rows(list(staging.stats), split, "all")]
+        return {split: [r["id"] for r in staging.rows(list(staging.stats), split)]
                 for split in ("train", "validation")}
 
     first = selected(7, ["anatem", "biored", "biored_re"])

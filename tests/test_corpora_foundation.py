@@ -17,7 +17,7 @@ import pytest
 from mnlu_instruct.corpora import get_corpus
 from mnlu_instruct.corpus import METRICS, SPLITS, MissingCorpusError
 from mnlu_instruct.examples import ChoiceAnswer, SpanAnswer
-from mnlu_instruct.schema import QA, CorpusFormatError, KBDocument
+from mnlu_instruct.schema import CorpusFormatError, KBDocument
 from mnlu_instruct.views import qa_view, span_view
 
 SPLIT_SIZES = {
@@ -76,9 +76,10 @@ def test_documented_mention_counts(name, read):
 def test_ncbi_mention_classes_stay_in_the_entity_ids(read):
     classes = {split: Counter(e.id.rsplit("-", 1)[1] for doc in read("ncbi_disease_abstracts", split)
                               for e in doc.entities) for split in SPLITS}
-    assert classes["train"] == {"SpecificDisease": 2972, "DiseaseClass": 769, "Modifier": 1289, "CompositeMention": 115}
-    assert classes["validation"] == {"SpecificDisease": 412, "DiseaseClass": 126, "Modifier": 214, "CompositeMention": 35}
-    assert classes["test"] == {"SpecificDisease": 555, "DiseaseClass": 121, "Modifier": 264, "CompositeMention": 20}
+    names = ("SpecificDisease", "DiseaseClass", "Modifier", "CompositeMention")
+    assert classes["train"] == dict(zip(names, (2972, 769, 1289, 115)))
+    assert classes["validation"] == dict(zip(names, (412, 126, 214, 35)))
+    assert classes["test"] == dict(zip(names, (555, 121, 264, 20)))
 
 
 def test_ncbi_duplicate_training_abstract_is_kept_under_a_second_id(read):
@@ -285,7 +286,8 @@ def test_ncbi_release_mention_errors_name_file_and_line(data_dir, tmp_path):
         read_all("ncbi_disease_abstracts", "test", root)
     wrong = f"{pmid}\t{start}\t{end}\t{mention.upper()}X\t" + "\t".join(rest)
     root = corrupted(data_dir, tmp_path, relative, with_line(number, wrong))
-    with pytest.raises(CorpusFormatError, match=rf"line {number}: mention {re.escape(repr(mention.upper() + 'X'))} differs"):
+    claimed = re.escape(repr(mention.upper() + "X"))
+    with pytest.raises(CorpusFormatError, match=rf"NCBItestset_corpus\.txt: line {number}: mention {claimed} differs"):
         read_all("ncbi_disease_abstracts", "test", root)
 
 

@@ -279,6 +279,7 @@ def test_tiny_hf_model_with_chat_template(data_dir, tmp_path):
     run_cli([
         "--model", "hf", "--model_args", f"pretrained={model},dtype=float32", "--device", "cpu",
         "--apply_chat_template", "--tasks", ",".join(PUBLIC), "--limit", "3", "--batch_size", "3",
+        "--gen_kwargs", "max_gen_toks=16",  # a random model never stops: keep its answers short
         "--metadata", json.dumps({"data_dir": str(data_dir)}),
         "--output_path", str(out), "--log_samples",
     ])
@@ -286,6 +287,7 @@ def test_tiny_hf_model_with_chat_template(data_dir, tmp_path):
     for task in PUBLIC:
         assert results["n-samples"][task]["effective"] == 3, task
         assert "score,none" in results["results"][task], task
+        assert results["configs"][task]["generation_kwargs"]["max_gen_toks"] == 16, task
         for sample in samples[task]:
             context = sample["arguments"]["gen_args_0"]["arg_0"]
             assert context.startswith("<|user|>\n" + sample["doc"]["prompt"]) and context.endswith("<|assistant|>\n")

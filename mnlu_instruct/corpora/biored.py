@@ -115,16 +115,15 @@ def _abstracts(path: Path) -> Iterator[Abstract]:
     """The documents of a BioRED PubTator file.
 
     BioRED separates the identifiers of a mention by commas only: variant ids contain ``|``, ``+`` and ``;``
-    (``c|DEL|-19_+73|92``) and relation lines name them whole, so the identifier column is split here, from
-    the raw line, rather than by :func:`~mnlu_instruct.formats.pubtator.split_ids`. ``-`` means no concept.
+    (``c|DEL|-19_+73|92``) and relation lines name them whole, so the raw identifier column
+    (``PubTatorMention.columns``) is split here on commas, rather than by
+    :func:`~mnlu_instruct.formats.pubtator.split_ids`. ``-`` means no concept.
     """
-    with open(path, encoding="utf-8") as handle:
-        lines = handle.read().split("\n")  # numbered as read_pubtator numbers them
     for document in read_pubtator(path):
         mentions = []
         for mention in document.mentions:
-            cells = lines[mention.line - 1].split("\t")
-            ids = tuple(i.strip() for i in cells[5].split(",") if i.strip() not in ("", "-")) if len(cells) > 5 else ()
+            column = mention.columns[0] if mention.columns else ""
+            ids = tuple(i.strip() for i in column.split(",") if i.strip() not in ("", "-"))
             mentions.append((mention.start, mention.end, mention.text, mention.type, ids))
         relations = []
         known = {concept for *_, ids in mentions for concept in ids}

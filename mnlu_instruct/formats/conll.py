@@ -41,9 +41,8 @@ def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as error:
-                raise CorpusFormatError(
-                    path, f"line {number}", f"not UTF-8 text (byte {raw[error.start]:#04x} at byte {error.start + 1} of the line)"
-                ) from None
+                where = f"byte {raw[error.start]:#04x} at byte {error.start + 1} of the line"
+                raise CorpusFormatError(path, f"line {number}", f"not UTF-8 text ({where})") from None
             yield number, line.rstrip("\r\n")
 
 
