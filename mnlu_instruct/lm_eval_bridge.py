@@ -10,7 +10,7 @@ The task YAMLs name these functions through ``lm_eval_tasks/utils.py``:
   ``mnlu score``; the metric keys of one task share a single scoring pass.
 
 Scoring modes (lm-eval ``--metadata '{"mode": ...}'``): ``strict`` (default) emits the benchmark metrics
-(``score``, ``f1``, ...); ``paper`` emits the BioMistral-NLU rules' values under the same names with a
+(``score``, ``precision``, ...); ``paper`` emits the BioMistral-NLU rules' values under the same names with a
 ``_paper`` suffix; ``both`` emits the two side by side.
 
 Also here: :func:`tasks_included`, which puts the tasks folder on every ``TaskManager``'s include path
@@ -27,7 +27,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import datasets
 import lm_eval.models  # noqa: F401  # lm-eval's own models first: get_model() only loads them into an empty registry
@@ -40,6 +40,9 @@ from .examples import Example
 from .prompts import render
 from .resources import tasks_dir
 from .scoring import score_examples
+
+if TYPE_CHECKING:
+    from lm_eval.tasks import TaskManager
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +79,7 @@ def load_docs(corpus: str, data_dir: Optional[str] = None, mode: str = "strict",
     """
     if mode not in MODES:
         raise ValueError(f"mnlu_{corpus}: mode must be one of {', '.join(MODES)}, not {mode!r}")
-    ids, prompts, targets = _rendered(corpus, data_dir or os.environ.get(DATA_DIR_ENV))
+    ids, prompts, targets = _rendered(corpus, str(data_dir) if data_dir else os.environ.get(DATA_DIR_ENV))
     n = len(ids)
     columns = {"id": ids, "source": (corpus,) * n, "prompt": prompts, "target": targets, "mode": (mode,) * n}
     return {"test": datasets.Dataset.from_dict({name: list(values) for name, values in columns.items()})}
@@ -169,7 +172,7 @@ def tasks_included() -> Iterator[None]:
     original = TaskManager.__init__
     ours = str(tasks_dir())
 
-    def __init__(self: TaskManager, *args: Any, include_path: Any = None, **kwargs: Any) -> None:
+    def __init__(self: Any, *args: Any, include_path: Any = None, **kwargs: Any) -> None:
         users = include_path if isinstance(include_path, (list, tuple)) else [include_path] if include_path else []
         original(self, *args, include_path=[ours, *(str(p) for p in users if str(p) != ours)], **kwargs)
 
@@ -194,7 +197,7 @@ def run_lm_eval(argv: Sequence[str]) -> int:
     return 0
 
 
-def task_manager(include_defaults: bool = False, metadata: Optional[dict] = None):
+def task_manager(include_defaults: bool = False, metadata: Optional[dict] = None) -> TaskManager:
     """An lm-eval ``TaskManager`` that knows the mnlu tasks (and lm-eval's own with ``include_defaults``)."""
     from lm_eval.tasks import TaskManager
 
