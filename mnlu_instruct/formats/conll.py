@@ -36,14 +36,19 @@ def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
     Lines end at ``\\n`` only (a ``\\r\\n`` ending is stripped too); a line that is not valid UTF-8
     raises :class:`CorpusFormatError` naming the file and line. Shared by the line-based formats.
     """
-    with open(path, "rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as error:
-                where = f"byte {raw[error.start]:#04x} at byte {error.start + 1} of the line"
-                raise CorpusFormatError(path, f"line {number}", f"not UTF-8 text ({where})") from None
-            yield number, line.rstrip("\r\n")
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        number = data.count(b"\n", 0, error.start) + 1
+        where = f"byte {data[error.start]:#04x} at byte {error.start - line_start + 1} of the line"
+        raise CorpusFormatError(path, f"line {number}", f"not UTF-8 text ({where})") from None
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    for number, line in enumerate(lines, start=1):
+        yield number, line.rstrip("\r")
 
 
 def _document_id(line: str) -> Optional[str]:
@@ -70,13 +75,14 @@ def read_conll(
     tags: list[str] = []
     start = 0
     document: Optional[str] = None
+    valid_tags: set[str] = set()
     for number, line in numbered_lines(path):
         if not line.strip():
             if tokens:
                 yield Sentence(tuple(tokens), tuple(tags), start, document)
                 tokens, tags = [], []
             continue
-        if any(line.startswith(prefix) for prefix in skip_prefixes):
+        if line.startswith(skip_prefixes):
             if tokens:
                 yield Sentence(tuple(tokens), tuple(tags), start, document)
                 tokens, tags = [], []
@@ -90,8 +96,9 @@ def read_conll(
         if not cells[0].strip():
             raise CorpusFormatError(path, f"line {number}", f"empty token: {line!r}")
         tag = cells[tag_column]
-        if not _IOB_TAG.fullmatch(tag):
+        if tag not in valid_tags and not _IOB_TAG.fullmatch(tag):
             raise CorpusFormatError(path, f"line {number}", f"not an IOB2 tag: {tag!r}")
+        valid_tags.add(tag)
         if not tokens:
             start = number
         tokens.append(cells[0])
