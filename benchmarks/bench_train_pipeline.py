@@ -71,35 +71,38 @@ def write_model(dataset, folder: Path, vocab_size: int, chat_template: str) -> P
 
 
 def measure(recipe, data) -> dict:
-    """Time the preparation (SFTTrainer's dataset pipeline) and one pass of its data loader."""
+    """Time the preparation (SFTTrainer's dataset pipeline) and one pass of its data loader: wall time, and the
+    process's CPU time (what an idle core would take; both run in this one process)."""
     from trl import SFTTrainer
 
     from mnlu_instruct.train import load_model, sft_config, training_rows
 
     config = sft_config(recipe)
     model, tokenizer = load_model(recipe)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     rows = training_rows(data, recipe.loss, recipe.system_prompt, "train")
     trainer = SFTTrainer(model=model, args=config, train_dataset=rows, processing_class=tokenizer)
-    prepare = time.perf_counter() - start
+    prepare, prepare_cpu = time.perf_counter() - start, time.process_time() - cpu
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     batches = tokens = trained = 0
     for batch in trainer.get_train_dataloader():
         batches += 1
         tokens += int(batch["input_ids"].numel())
         trained += int((batch["labels"] != -100).sum())
-    collate = time.perf_counter() - start
+    collate, collate_cpu = time.perf_counter() - start, time.process_time() - cpu
     return {
         "examples": len(data),
         "rows_after_preparation": len(trainer.train_dataset),
         "prepare_s": round(prepare, 2),
+        "prepare_cpu_s": round(prepare_cpu, 2),
         "prepare_examples_per_s": round(len(data) / prepare, 1),
         "batches": batches,
         "batch_size": config.per_device_train_batch_size,
         "tokens": tokens,
         "tokens_with_loss": trained,
         "collate_s": round(collate, 3),
+        "collate_cpu_s": round(collate_cpu, 3),
         "collate_examples_per_s": round(len(data) / collate, 1),
         "collate_tokens_per_s": round(tokens / collate),
         "collate_ms_per_batch": round(1000 * collate / batches, 3),

@@ -234,15 +234,28 @@ class Staging:
 
     # -- staging -------------------------------------------------------------------------------------
     def prepare(self) -> None:
-        """Stage the published evaluation sets, then read, check, render and stage every training source,
-        then apply the mixture (idempotent)."""
-        if self.scan is not None:
-            return
+        """Stage everything: the published evaluation sets, then the training sources."""
+        self.prepare_eval()
+        self.prepare_training()
+
+    def prepare_eval(self) -> None:
+        """Read and render every evaluation set this build publishes (idempotent)."""
         for corpus in self.eval_sources():
             self.stage_eval(corpus)
+
+    def prepare_training(self) -> None:
+        """Read, check, render and stage every training source, then apply the mixture (idempotent)."""
+        if self.scan is not None:
+            return
         self.scan = scan_eval_tests(self.data_dir, self._eval_test_ids)
-        sources = [c for c in training_corpora() if self._wanted(c) and self.mixture.includes(c.task_type)
-                   and self._present(c, TRAIN_SPLITS)]
+        sources = []
+        for corpus in training_corpora():
+            if not self._wanted(corpus):
+                continue
+            if not self.mixture.includes(corpus.task_type):
+                self.skipped[corpus.name] = f"task type {corpus.task_type} is not in mixture {self.mixture.name}"
+            elif self._present(corpus, TRAIN_SPLITS):
+                sources.append(corpus)
         seen_pairs: set[bytes] = set()
         seen_ids: set[str] = set()
         for split in TRAIN_SPLITS:
@@ -448,7 +461,7 @@ class MNLUInstruct(datasets.GeneratorBasedBuilder):
             counts = self.staging.stage_eval(get_corpus(self.config.sources[0]))
             splits = [split for split in EVAL_SPLITS if split in counts]
         else:
-            self.staging.prepare()
+            self.staging.prepare_training()
             splits = [split for split in TRAIN_SPLITS if self.staging.count(self.config.sources, split)]
         return [datasets.SplitGenerator(name=split, gen_kwargs={"split": split}) for split in splits]
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -27,6 +30,7 @@ from .builder import DEFAULT_CONFIG, EVAL_PREFIX, MNLUInstruct, MNLUInstructConf
 from .corpora import get_corpus, registry
 from .corpus import Corpus
 from .mixtures import DEFAULT_SEED
+from .schema import CorpusFormatError
 
 PRETTY_NAME = "MNLU-Instruct"
 CARD_NAME = "README.md"
@@ -67,21 +71,23 @@ class BuildReport:
 
 # -- licences ------------------------------------------------------------------------------------------
 def hub_license(corpus: Corpus) -> str:
-    """The Hub licence identifier of a corpus: ``extra["hub_license"]`` if set, else read off its licence text."""
+    """The Hub licence identifier of a corpus: ``extra["hub_license"]`` if set, else the first licence its
+    licence text names (the corpus's own comes first; conversions and split files after it)."""
     if "hub_license" in corpus.extra:
         return str(corpus.extra["hub_license"])
     text = corpus.license
-    if corpus.restricted or re.match(r"\s*(no licen[cs]e|unknown)", text, re.IGNORECASE):
-        return "other" if corpus.restricted else "unknown"
-    cc = re.search(r"CC[ -]BY((?:[ -](?:NC|SA|ND))*)[ -](\d\.\d)", text)
-    if cc:
-        parts = "".join(f"-{p.lower()}" for p in re.findall(r"NC|SA|ND", cc.group(1)))
-        return f"cc-by{parts}-{cc.group(2)}"
-    for pattern, name in ((r"\bMIT\b", "mit"), (r"GPL-?v?3", "gpl-3.0"), (r"Apache", "apache-2.0"),
-                          (r"CC0", "cc0-1.0")):
-        if re.search(pattern, text):
-            return name
-    return "other"
+    if corpus.restricted:
+        return "other"
+    if re.match(r"\s*(no licen[cs]e|unknown)", text, re.IGNORECASE):
+        return "unknown"
+    found = []
+    for match in re.finditer(r"CC[ -]BY((?:[ -](?:NC|SA|ND))*)[ -](\d\.\d)", text):
+        parts = "".join(f"-{p.lower()}" for p in re.findall(r"NC|SA|ND", match.group(1)))
+        found.append((match.start(), f"cc-by{parts}-{match.group(2)}"))
+    for pattern, name in ((r"\bMIT\b", "mit"), (r"\bGPL-?v?3", "gpl-3.0"), (r"\bApache", "apache-2.0"),
+                          (r"\bCC0", "cc0-1.0")):
+        found += [(match.start(), name) for match in re.finditer(pattern, text)]
+    return min(found)[1] if found else "other"
 
 
 def flags(corpus: Corpus) -> list[str]:
@@ -105,7 +111,10 @@ def build_folder(out: Path | str, data_dir: Path | str | None = None, mixture: s
     bars = datasets.is_progress_bar_enabled()
     datasets.disable_progress_bars()
     try:
-        report = _build(tmp, data_dir, mixture, seed, corpora, progress)
+        try:
+            report = _build(tmp, data_dir, mixture, seed, corpora, progress)
+        except _CarriedFormatError as carried:
+            raise CorpusFormatError(*carried.args) from None
         _swap_into_place(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -119,28 +128,90 @@ def build_folder(out: Path | str, data_dir: Path | str | None = None, mixture: s
 
 def _build(tmp: Path, data_dir: Path | str | None, mixture: str, seed: int, corpora: Optional[Sequence[str]],
            progress: bool) -> BuildReport:
-    staging = Staging(data_dir, mixture, seed, corpora, work_dir=tmp / ".staging", progress=progress)
-    staging.prepare()
-    report = BuildReport(out=tmp, mixture=staging.mixture.name, seed=seed, stats=staging.stats,
-                         skipped=staging.skipped, checked=staging.scan.checked, unchecked=staging.scan.unchecked)
-    written: dict[tuple[str, tuple[str, ...]], str] = {}
-    for config in builder_configs():
-        present = set(staging.eval_counts if config.kind == "eval" else staging.stats)
-        sources = (config.kind, tuple(s for s in config.sources if s in present))
-        if not sources[1]:
-            continue
-        if sources in written:  # same sources, same rows (e.g. a task type with a single source)
-            report.configs[config.name] = _copy_config(tmp, written[sources], config.name)
-            continue
-        splits = _write_config(tmp, config, staging)
-        if splits:
-            report.configs[config.name] = splits
-            written[sources] = config.name
-    report.showcase = staging.showcase.chosen
-    shutil.rmtree(tmp / ".staging")
+    """The evaluation configs in a second interpreter, the training configs here, at the same time."""
+    parameters = (tmp, data_dir, mixture, seed, corpora, progress)
+    outcome = tmp / ".eval-part.pickle"
+    tmp.mkdir(parents=True)
+    worker = subprocess.Popen([sys.executable, "-c", f"from {__name__} import _part_main; _part_main()", str(outcome)],
+                              stdin=subprocess.PIPE)
+    try:
+        worker.stdin.write(pickle.dumps(("eval", *parameters)))
+        worker.stdin.close()
+        training = _build_part("train", *parameters)
+    except BaseException:
+        worker.kill()
+        worker.wait()
+        raise
+    if worker.wait() != 0 or not outcome.exists():
+        raise RuntimeError(f"the evaluation-set worker of the build failed (exit status {worker.returncode})")
+    status, evaluation = pickle.loads(outcome.read_bytes())
+    outcome.unlink()
+    if status == "error":
+        raise evaluation
+    order = [config.name for config in builder_configs()]
+    showcase = {**evaluation["showcase"], **training["showcase"]}  # training examples first
+    report = BuildReport(out=tmp, mixture=training["mixture"], seed=seed, stats=training["stats"],
+                         skipped=dict(sorted({**evaluation["skipped"], **training["skipped"]}.items())),
+                         checked=training["scan"].checked, unchecked=training["scan"].unchecked,
+                         configs=dict(sorted({**training["configs"], **evaluation["configs"]}.items(),
+                                             key=lambda item: order.index(item[0]))),
+                         showcase=dict(sorted(showcase.items(), key=lambda item: list(TASK_NAMES).index(item[0]))))
     write_chart(report, tmp / CHART)
     (tmp / CARD_NAME).write_text(render_card(report), encoding="utf-8")
     return report
+
+
+def _part_main() -> None:
+    """The evaluation-set worker: parameters pickled on stdin, ``(status, result or error)`` pickled to argv[1]."""
+    kind, *parameters = pickle.loads(sys.stdin.buffer.read())
+    datasets.disable_progress_bars()
+    try:
+        outcome = ("ok", _build_part(kind, *parameters))
+    except CorpusFormatError as error:  # its constructor takes three arguments: pickle cannot rebuild it
+        message = str(error).removeprefix(f"{error.path}: {error.where}: ")
+        outcome = ("error", _CarriedFormatError(error.path, error.where, message))
+    except Exception as error:
+        outcome = ("error", error)
+    Path(sys.argv[1]).write_bytes(pickle.dumps(outcome))
+
+
+class _CarriedFormatError(Exception):
+    """A :class:`CorpusFormatError` on its way out of the worker (``args`` are its constructor's)."""
+
+
+def _build_part(kind: str, tmp: Path, data_dir: Path | str | None, mixture: str, seed: int,
+                corpora: Optional[Sequence[str]], progress: bool) -> dict[str, Any]:
+    """Stage and write the configs of one ``kind`` ("train" or "eval"); what the report needs of them."""
+    staging = Staging(data_dir, mixture, seed, corpora, work_dir=tmp / f".staging-{kind}", progress=progress)
+    try:
+        if kind == "eval":
+            staging.prepare_eval()
+        else:
+            staging.prepare_training()
+        configs = _write_configs(tmp, kind, staging)
+    finally:
+        shutil.rmtree(staging.work_dir, ignore_errors=True)
+    return {"configs": configs, "stats": staging.stats, "skipped": staging.skipped, "scan": staging.scan,
+            "showcase": staging.showcase.chosen, "mixture": staging.mixture.name}
+
+
+def _write_configs(tmp: Path, kind: str, staging: Staging) -> dict[str, dict[str, int]]:
+    """Write every config of ``kind`` that has rows; a config with the same sources as one written is copied."""
+    present = set(staging.eval_counts if kind == "eval" else staging.stats)
+    written: dict[tuple[str, ...], str] = {}
+    configs = {}
+    for config in builder_configs():
+        sources = tuple(s for s in config.sources if s in present)
+        if config.kind != kind or not sources:
+            continue
+        if sources in written:  # same sources, same rows (e.g. a task type with a single source)
+            configs[config.name] = _copy_config(tmp, written[sources], config.name)
+            continue
+        splits = _write_config(tmp, config, staging)
+        if splits:
+            configs[config.name] = splits
+            written[sources] = config.name
+    return configs
 
 
 def _parquet(folder: Path, config: str, split: str) -> Path:
@@ -149,8 +220,9 @@ def _parquet(folder: Path, config: str, split: str) -> Path:
 
 def _write_config(tmp: Path, config: MNLUInstructConfig, staging: Staging) -> dict[str, int]:
     """Prepare one config with the builder as parquet; move its files to ``data/<config>/``."""
-    work = tmp / ".work" / config.name
-    builder = MNLUInstruct(config_name=config.name, cache_dir=str(tmp / ".cache"), staging=staging)
+    work = tmp / f".work-{config.kind}" / config.name
+    cache = tmp / f".cache-{config.kind}"
+    builder = MNLUInstruct(config_name=config.name, cache_dir=str(cache), staging=staging)
     builder.download_and_prepare(output_dir=str(work), file_format="parquet")
     splits = {}
     for split, info in builder.info.splits.items():
@@ -158,8 +230,8 @@ def _write_config(tmp: Path, config: MNLUInstructConfig, staging: Staging) -> di
         _parquet(tmp, config.name, split).parent.mkdir(parents=True, exist_ok=True)
         produced.rename(_parquet(tmp, config.name, split))
         splits[split] = info.num_examples
-    shutil.rmtree(tmp / ".work")
-    shutil.rmtree(tmp / ".cache")
+    shutil.rmtree(work.parent)
+    shutil.rmtree(cache)
     return splits
 
 
@@ -318,13 +390,19 @@ def render_card(report: BuildReport) -> str:
         shown = report.showcase.get(task_type)
         if shown is None:
             continue
+        origin = f"From `{shown['source']}` (`{shown['id']}`)"
+        if get_corpus(shown["source"]).role == "eval":
+            origin += ", an evaluation set: no training source of this task type is in this build"
         lines += [f"### {TASK_NAMES[task_type]} (`{task_type}`)", "",
-                  f"From `{shown['source']}` (`{shown['id']}`). User:", "", _fence(shown["messages"][0]["content"]),
+                  f"{origin}. User:", "", _fence(shown["messages"][0]["content"]),
                   "", "Assistant:", "", _fence(shown["target"]), ""]
     lines += _sources_section(report, sources) + _evaluation_section(report, evals) + _hygiene_section(report, sources)
+    cited: dict[str, list[str]] = {}
+    for c in sources + evals:
+        cited.setdefault(c.citation, []).append(c.display_name)
     lines += ["## Citation", "", "If you use this dataset, cite BioMistral-NLU and every source you use:", "",
-              f"- {PAPER_CITATION}"] + [f"- {c.display_name}: {c.citation}" for c in sources + evals] + [""]
-    return "\n".join(lines)
+              f"- {PAPER_CITATION}"] + [f"- {', '.join(names)}: {citation}" for citation, names in cited.items()]
+    return "\n".join(lines + [""])
 
 
 def _sources_section(report: BuildReport, sources: list[Corpus]) -> list[str]:
@@ -365,12 +443,13 @@ def _evaluation_section(report: BuildReport, evals: list[Corpus]) -> list[str]:
 
 
 def _hygiene_section(report: BuildReport, sources: list[Corpus]) -> list[str]:
+    excluding = [c for c in sources if any(c.extra.get("excluded_document_ids", {}).values())]
     lines = [
         "## How the evaluation sets were kept out", "",
         "- Only corpora declared as training sources enter the training configs, and only their train and "
-        "validation splits; no BLUE/BLURB corpus is a training source.",
-        "- Readers drop documents known to be shared with an evaluation corpus (the PMID lists of the sources' "
-        "`OVERLAP_WITH_EVAL.json`), whichever split they are in.",
+        "validation splits; the evaluation corpora appear only in the `eval_*` configs.",
+        "- Readers leave out the documents they know to be shared with an evaluation corpus, in any split of "
+        f"it (column *excluded documents*): {', '.join(f'`{c.name}`' for c in excluding) or 'none'}.",
         "- The build then reads the test split of every evaluation corpus present and drops any training "
         f"instance whose document id occurs there. Checked: {', '.join(report.checked) or 'none'}. Not "
         f"present, so not checked: {', '.join(report.unchecked) or 'none'}.",

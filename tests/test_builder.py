@@ -18,6 +18,7 @@ from mnlu_instruct.corpus import TASK_TYPES
 from mnlu_instruct.examples import Example
 from mnlu_instruct.hub import CARD_NAME, CHART, build_folder, validate_card
 from mnlu_instruct.mixtures import ABLATION_TOTAL, MIXTURES, Mixture, apportion
+from mnlu_instruct.prompts import render
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -78,6 +79,19 @@ def test_ner_all_and_eval_ncbi_disease_hold_what_they_should(full, tmp_path):
     assert example.source == "ncbi_disease" and example.id == ncbi["test"][0]["id"]
 
 
+def test_eval_rows_carry_the_example_that_renders_them(full):
+    for config in (name for name in full.configs if name.startswith("eval_")):
+        for split in full.configs[config]:
+            path = full.out / "data" / config / f"{split}-00000-of-00001.parquet"
+            first = pq.ParquetFile(path).read_row_group(0).slice(0, 3).to_pylist()
+            for row in first:
+                example = Example.from_dict(json.loads(row["example"]))
+                assert row["example"] == json.dumps(example.to_dict(), ensure_ascii=False, sort_keys=True)
+                rendered = render(example)
+                assert (row["id"], row["messages"]) == (example.id, rendered.messages), config
+                assert row["source"] == config.removeprefix("eval_")
+
+
 def test_all_and_task_configs_are_their_sources_interleaved(full):
     for split in ("train", "validation"):
         every = column(full.out, "all", split, "id")
@@ -121,7 +135,7 @@ def test_no_duplicate_prompt_target_pairs_and_the_drops_are_reported(full):
 
 def test_the_build_drops_training_documents_found_in_an_evaluation_test_set(data_dir, monkeypatch):
     leaked = {"anatem-train-L1", "anatem-validation-L1"}
-    monkeypatch.setattr(builder, "scan_eval_tests", lambda _: EvalScan(frozenset(leaked), ("fake",), ()))
+    monkeypatch.setattr(builder, "scan_eval_tests", lambda *_: EvalScan(frozenset(leaked), ("fake",), ()))
     staging = Staging(data_dir, corpora=["anatem"])
     staging.prepare()
     assert staging.stats["anatem"]["train"].overlaps == 1 and staging.stats["anatem"]["validation"].overlaps == 1
@@ -164,6 +178,19 @@ def test_corrupted_source_aborts_and_leaves_the_earlier_build_untouched(data_dir
     assert "train.tsv" in error and "line 10" in error
     assert tree_digest(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "out"]  # no partial folder left behind
+
+
+def test_corrupted_evaluation_set_aborts_with_its_file_and_line(data_dir, tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(data_dir / "gad", data / "gad")
+    path = data / "gad" / "blurb" / "test.tsv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[4] = lines[4].rstrip("\n")[:-1] + "7\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    assert main(["build", "--data-dir", str(data), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    error = capsys.readouterr().err
+    assert str(path) in error and "line 5" in error and "label must be 0 or 1, found '7'" in error
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
 
 
 def test_build_refuses_to_replace_a_folder_that_is_not_a_build(data_dir, tmp_path):

@@ -47,7 +47,8 @@ def fake_api(monkeypatch):
 
 def test_hub_licence_identifiers_of_the_real_corpora():
     expected = {"anatem": "cc-by-sa-3.0", "linnaeus": "cc-by-4.0", "phee": "mit", "ddi": "cc-by-nc-4.0",
-                "chemprot": "unknown", "gad": "unknown", "mednli": "other"}
+                "chemprot": "unknown", "gad": "unknown", "mednli": "other", "biosses": "gpl-3.0", "hoc": "gpl-3.0",
+                "jnlpba": "cc-by-3.0"}
     assert {name: hub.hub_license(get_corpus(name)) for name in expected} == expected
     assert all(hub.hub_license(get_corpus(name)) in hub.HUB_LICENSES for name in expected)
 

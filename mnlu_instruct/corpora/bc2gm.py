@@ -1,9 +1,10 @@
-"""BC2GM (Smith et al. 2008): gene and protein mentions in PubMed sentences; a BLURB NER dataset.
+"""BC2GM (Smith et al. 2008): gene and gene-product mentions in PubMed sentences; a BLURB NER dataset.
 
-BLURB's files are the CoNLL/IOB2 conversion of Crichton et al. (2017), whose development set is carved
-out of the official training set: 12,574 / 2,519 / 5,038 sentences with 15,197 / 3,061 / 6,325 mentions.
-Scoring is BLURB's strict entity match on these files (the official BioCreative II evaluation also
-accepted alternative boundaries, which these files do not carry).
+BLURB's files are the CoNLL/IOB2 conversion of Crichton et al. (2017) (``blurb_iob/``; BLURB only drops
+the ``-GENE`` suffix), whose development set is carved out of the official training set: 12,574 / 2,519 /
+5,038 sentences with 15,197 / 3,061 / 6,325 mentions. The files carry no document ids, so each sentence
+is its own document. Scoring is BLURB's strict entity match on these files (the official BioCreative II
+evaluation also accepted the alternative boundaries of ``ALTGENE.eval``, which these files do not carry).
 """
 
 from __future__ import annotations
@@ -29,14 +30,20 @@ CORPORA = (
         folder="bc2gm",
         files=FILES,
         split_sizes={"train": 12574, "validation": 2519, "test": 5038},
-        license="CC BY 4.0 (MTL-Bioinformatics-2016 conversion, 'can be re-distributed')",
+        license="CC BY 4.0 (MTL-Bioinformatics-2016 conversion: the corpora 'can be re-distributed')",
         citation=(
             "Smith L, Tanabe LK, Ando RJ, et al. Overview of BioCreative II gene mention recognition. "
             "Genome Biol. 2008;9(Suppl 2):S2. doi:10.1186/gb-2008-9-s2-s2"
         ),
         homepage="https://biocreative.bioinformatics.udel.edu/tasks/biocreative-ii/task-1a-gene-mention-tagging/",
-        description="Gene and gene-product mention recognition in PubMed sentences (BLURB IOB2 files).",
+        description="Gene and gene-product mention recognition in PubMed sentences (BLURB's IOB2 files).",
         benchmarks=("blurb",),
-        entity_types=(("Gene", "a gene or gene product such as a protein or RNA (e.g. 'BRCA1', 'insulin receptor')"),),
+        access=(
+            "Public: cambridgeltl/MTL-Bioinformatics-2016 data/BC2GM-IOB/{train,devel,test}.tsv, unchanged, "
+            "into bc2gm/blurb_iob/."
+        ),
+        entity_types=(
+            ("Gene", "a gene or gene product, such as a protein or an RNA (e.g. 'BRCA1', 'insulin receptor')"),
+        ),
     ),
 )

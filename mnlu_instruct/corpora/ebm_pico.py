@@ -1,17 +1,25 @@
 """EBM PICO (Nye et al. 2018, EBM-NLP 2.00): participants, interventions and outcomes in RCT abstracts.
 
-BLURB scores word-level F1 for each of the three elements, macro-averaged. EBM-NLP is public but not
-shipped here: download ``ebm_nlp_2_00.tar.gz`` from https://github.com/bepnye/EBM-NLP and unpack it into
-``<data dir>/ebm_pico/`` so that ``ebm_pico/ebm_nlp_2_00/documents/<PMID>.tokens`` exists.
+BLURB's PICO task: spans of the three elements in each abstract, scored by word-level F1 per element,
+macro-averaged. EBM-NLP is public but not shipped here: download and unpack it as :data:`ACCESS` says.
 
-Layout read (EBM-NLP 2.00): ``documents/<PMID>.tokens`` holds one token per line;
-``annotations/aggregated/starting_spans/<element>/train/<PMID>.AGGREGATED.ann`` (crowd labels, the
-training split) and ``.../<element>/test/gold/<PMID>.AGGREGATED.ann`` (expert labels, the test split)
-hold one 0/1 label per token line. The text of an example is the abstract's tokens joined by single
-spaces; each maximal run of labelled tokens is one span of its element. BLURB carves a development
-set out of the training abstracts with an index file that is not reproduced here, so this reader
-offers the official training and test splits; ``split_sizes`` are the abstract counts of the release
-as its authors describe it (4,993 abstracts, 191 of them in the expert-annotated test set).
+Layout read (EBM-NLP 2.00; as BigBio's ``ebm_pico`` loader and the authors' scripts read it):
+``ebm_nlp_2_00/documents/<PMID>.tokens`` holds the abstract's tokens, one per line, and
+``ebm_nlp_2_00/annotations/aggregated/starting_spans/<element>/<split>/<PMID>.AGGREGATED.ann`` one label
+per token line, 1 inside a span of the element and 0 outside, for the elements ``participants``,
+``interventions`` and ``outcomes``; ``<split>`` is ``train`` (aggregated crowd labels, 4,802 abstracts)
+or ``test/gold`` (expert labels, 191 abstracts). A split's abstracts are those with an annotation file of
+any element; an element without a file for an abstract has no span in it. The text of an example is the
+abstract's tokens joined by single spaces, and each maximal run of labelled tokens is one span of its
+element (the elements are independent: a word may be in spans of several, as the authors' evaluation
+scores each element on its own).
+
+Splits: the test set is the official expert-labelled one. For development, BLURB follows the authors'
+data preparation (``models/lstm-crf/build_data.py``), which holds out 20% of the training abstracts
+(``int(0.2 * 4802) = 960``), but picks them in Python set order, so the exact abstracts cannot be
+reproduced from the release. This reader holds out every fifth training abstract in PMID order (the 5th,
+10th, ...): 3,842 / 960 / 191 abstracts, BLURB's sizes, and a deterministic split. (BLURB's paper lists
+339,167 / 85,321 / 16,364 for EBM PICO: not abstract counts: 86 to 89 per abstract in each split.)
 """
 
 from __future__ import annotations
@@ -20,111 +28,163 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..corpus import Corpus
+from ..formats.conll import numbered_lines
 from ..schema import CorpusFormatError, Entity, KBDocument, Passage, validate_kb
 from ..views import span_view
 
+NAME = "ebm_pico"
 ROOT = "ebm_nlp_2_00"
+DOCUMENTS = f"{ROOT}/documents"
+SPANS = f"{ROOT}/annotations/aggregated/starting_spans"
+ANN_SUFFIX = ".AGGREGATED.ann"
 ELEMENTS = (
     (
         "participants",
         "Participants",
-        "the people studied: their condition, age, sex or number (e.g. '60 adults with asthma')",
+        "the people studied: their condition, and their number, age or sex when given (e.g. '60 adults with asthma')",
     ),
     (
         "interventions",
         "Interventions",
-        "the treatments or exposures compared, including placebo and control (e.g. 'oral prednisolone')",
+        "the treatments or exposures compared, including placebo and control arms (e.g. 'oral prednisolone')",
     ),
-    ("outcomes", "Outcomes", "what was measured to judge the effect (e.g. 'lung function', 'length of hospital stay')"),
+    (
+        "outcomes",
+        "Outcomes",
+        "what was measured to judge the effect of the intervention (e.g. 'lung function', 'length of hospital stay')",
+    ),
 )
-SPLIT_FOLDERS = {"train": "train", "test": "test/gold"}
-FILES = {split: (f"{ROOT}/documents", f"{ROOT}/annotations/aggregated/starting_spans") for split in SPLIT_FOLDERS}
+SPLIT_FOLDERS = {"train": "train", "validation": "train", "test": "test/gold"}
+FILES = {split: (DOCUMENTS, SPANS) for split in SPLIT_FOLDERS}
+DEV_EVERY = 5
+"""Every fifth training abstract in PMID order is a development abstract (20%, as BLURB)."""
+ACCESS = (
+    "EBM-NLP 2.00 is public but not shipped here: download ebm_nlp_2_00.tar.gz from "
+    "https://github.com/bepnye/EBM-NLP (https://github.com/bepnye/EBM-NLP/raw/master/ebm_nlp_2_00.tar.gz) and "
+    "unpack it into <data dir>/ebm_pico/, so that ebm_pico/ebm_nlp_2_00/documents/ and "
+    "ebm_pico/ebm_nlp_2_00/annotations/ exist."
+)
 
 
-def _labels(path: Path, expected: int) -> list[int]:
-    lines = path.read_text(encoding="utf-8").split()
-    if len(lines) != expected or any(value not in ("0", "1") for value in lines):
+def split_pmids(folder: Path, split: str) -> list[str]:
+    """The PMIDs of ``split``, in numeric order: every annotated abstract of the split's folders."""
+    pmids: set[str] = set()
+    for element, _, _ in ELEMENTS:
+        for path in (folder / SPANS / element / SPLIT_FOLDERS[split]).glob(f"*{ANN_SUFFIX}"):
+            pmid = path.name[: -len(ANN_SUFFIX)]
+            if not pmid.isdigit():
+                raise CorpusFormatError(path, "file name", f"expected <PMID>{ANN_SUFFIX}")
+            pmids.add(pmid)
+    if not pmids:
+        raise CorpusFormatError(folder / SPANS, SPLIT_FOLDERS[split], f"no <PMID>{ANN_SUFFIX} files for any element")
+    ordered = sorted(pmids, key=int)
+    if split == "test":
+        return ordered
+    held_out = ordered[DEV_EVERY - 1 :: DEV_EVERY]
+    if split == "validation":
+        return held_out
+    skip = set(held_out)
+    return [pmid for pmid in ordered if pmid not in skip]
+
+
+def read_tokens(path: Path) -> list[str]:
+    """The tokens of a ``.tokens`` file, one per line (final empty lines ignored)."""
+    if not path.is_file():
+        raise CorpusFormatError(path, "file", "missing: the tokens of an annotated abstract")
+    lines = list(numbered_lines(path))
+    while lines and not lines[-1][1]:
+        lines.pop()
+    for number, token in lines:
+        if not token.strip():
+            raise CorpusFormatError(path, f"line {number}", "empty token")
+    if not lines:
+        raise CorpusFormatError(path, "file", "no tokens")
+    return [token for _, token in lines]
+
+
+def read_labels(path: Path, expected: int, tokens: Path) -> list[bool]:
+    """The 0/1 label of each token, one per line; the count must equal the number of tokens."""
+    labels = []
+    for number, line in numbered_lines(path):
+        value = line.strip()
+        if not value:
+            continue
+        if value not in ("0", "1"):
+            raise CorpusFormatError(path, f"line {number}", f"label {value!r} is not 0 or 1")
+        labels.append(value == "1")
+    if len(labels) != expected:
         raise CorpusFormatError(
-            path, "whole file", f"expected {expected} labels of 0 or 1 (one per token), found {len(lines)}"
+            path, "whole file", f"expected {expected} labels (one per token of {tokens.name}), found {len(labels)}"
         )
-    return [int(value) for value in lines]
+    return labels
+
+
+def runs(labels: list[bool]) -> Iterator[tuple[int, int]]:
+    """``(first, last_exclusive)`` token indices of each maximal run of labelled tokens."""
+    start = None
+    for index, inside in enumerate([*labels, False]):
+        if inside and start is None:
+            start = index
+        elif not inside and start is not None:
+            yield start, index
+            start = None
+
+
+def read_abstract(folder: Path, split: str, pmid: str) -> KBDocument:
+    """One abstract with the spans of the three elements."""
+    tokens_path = folder / DOCUMENTS / f"{pmid}.tokens"
+    tokens = read_tokens(tokens_path)
+    starts, position = [], 0
+    for token in tokens:
+        starts.append(position)
+        position += len(token) + 1
+    text = " ".join(tokens)
+    entities = []
+    for element, type_, _ in ELEMENTS:
+        ann = folder / SPANS / element / SPLIT_FOLDERS[split] / f"{pmid}{ANN_SUFFIX}"
+        if not ann.is_file():
+            continue
+        for first, last in runs(read_labels(ann, len(tokens), tokens_path)):
+            begin, end = starts[first], starts[last - 1] + len(tokens[last - 1])
+            entities.append(
+                Entity(id=f"{pmid}-{element}-{first}", type=type_, text=(text[begin:end],), offsets=((begin, end),))
+            )
+    doc = KBDocument(
+        id=f"{NAME}-{pmid}",
+        document_id=pmid,
+        text=text,
+        passages=(Passage(id=f"{pmid}-abstract", type="abstract", offsets=((0, len(text)),)),),
+        entities=tuple(entities),
+    )
+    return validate_kb(doc, corpus=NAME, source=str(tokens_path))
 
 
 def read(folder: Path, split: str) -> Iterator[KBDocument]:
-    root = folder / ROOT
-    spans_root = root / "annotations/aggregated/starting_spans"
-    first = spans_root / ELEMENTS[0][0] / SPLIT_FOLDERS[split]
-    pmids = sorted(p.name.split(".")[0] for p in first.glob("*.AGGREGATED.ann"))
-    if not pmids:
-        raise CorpusFormatError(first, "folder", "no <PMID>.AGGREGATED.ann files")
-    for pmid in pmids:
-        tokens_path = root / "documents" / f"{pmid}.tokens"
-        if not tokens_path.exists():
-            raise CorpusFormatError(tokens_path, "file", f"missing tokens of abstract {pmid}")
-        tokens = [line.strip() for line in tokens_path.read_text(encoding="utf-8").splitlines()]
-        if any(not token or " " in token for token in tokens):
-            raise CorpusFormatError(tokens_path, "file", "expected one non-empty token per line")
-        starts, position = [], 0
-        for token in tokens:
-            starts.append(position)
-            position += len(token) + 1
-        text = " ".join(tokens)
-        entities = []
-        for element, type_, _ in ELEMENTS:
-            ann = spans_root / element / SPLIT_FOLDERS[split] / f"{pmid}.AGGREGATED.ann"
-            labels = _labels(ann, len(tokens)) if ann.exists() else [0] * len(tokens)
-            index = 0
-            while index < len(labels):
-                if not labels[index]:
-                    index += 1
-                    continue
-                end = index
-                while end < len(labels) and labels[end]:
-                    end += 1
-                begin, stop = starts[index], starts[end - 1] + len(tokens[end - 1])
-                entities.append(
-                    Entity(
-                        id=f"ebm_pico-{pmid}-{element}-{index}",
-                        type=type_,
-                        text=(text[begin:stop],),
-                        offsets=((begin, stop),),
-                    )
-                )
-                index = end
-        doc = KBDocument(
-            id=f"ebm_pico-{pmid}",
-            document_id=pmid,
-            text=text,
-            passages=(Passage(id=f"ebm_pico-{pmid}-abstract", type="abstract", offsets=((0, len(text)),)),),
-            entities=tuple(entities),
-        )
-        yield validate_kb(doc, corpus="ebm_pico", source=str(tokens_path))
+    """The abstracts of ``split`` in PMID order."""
+    for pmid in split_pmids(folder, split):
+        yield read_abstract(folder, split, pmid)
 
 
 CORPORA = (
     Corpus(
-        name="ebm_pico",
+        name=NAME,
         display_name="EBM PICO (EBM-NLP 2.00)",
         task_type="ner",
         metric="pico_word_f1",
         reader=read,
         view=span_view,
-        folder="ebm_pico",
+        folder=NAME,
         files=FILES,
-        split_sizes={"train": 4802, "test": 191},
-        license="No licence stated in the release (public download)",
+        split_sizes={"train": 3842, "validation": 960, "test": 191},
+        license="No licence stated in the release (public download; BigBio: 'License information unavailable')",
         citation=(
             "Nye B, Li JJ, Patel R, et al. A Corpus with Multi-Level Annotations of Patients, Interventions and "
             "Outcomes to Support Language Processing for Medical Literature. ACL 2018:197-207. doi:10.18653/v1/P18-1019"
         ),
         homepage="https://github.com/bepnye/EBM-NLP",
-        description="Participant, intervention and outcome spans in randomised-controlled-trial abstracts.",
+        description="Participant, intervention and outcome spans in randomised controlled trial abstracts.",
         benchmarks=("blurb",),
-        access=(
-            "EBM-NLP 2.00 is public but not shipped: download ebm_nlp_2_00.tar.gz from "
-            "https://github.com/bepnye/EBM-NLP and unpack it into <data dir>/ebm_pico/ (giving "
-            "ebm_pico/ebm_nlp_2_00/documents and ebm_pico/ebm_nlp_2_00/annotations)."
-        ),
+        access=ACCESS,
         entity_types=tuple((type_, definition) for _, type_, definition in ELEMENTS),
     ),
 )

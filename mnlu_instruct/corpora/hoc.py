@@ -57,6 +57,8 @@ _FLAGS = re.compile(r"(\d)_([01])")
 _BLUE_ENTITY = re.compile(r"&(lt|gt|amp|quot|apos) ;")
 _LITERAL_ESCAPE = re.compile(r"\\u[0-9a-fA-F]{4}")
 _SPACES = re.compile(r"\s+")
+Row = tuple[int, int, str, set[str]]
+"""One TSV row: line number, sentence number, sentence, labels."""
 
 
 def same_sentence(sentence: str) -> str:
@@ -79,7 +81,7 @@ def parse_labels(path: Path, number: int, column: str) -> set[str]:
     if len(flags) != len(HALLMARKS) or any(
         match is None or int(match.group(1)) != i for i, match in enumerate(matches)
     ):
-        raise CorpusFormatError(path, f"line {number}", f"labels must be 0_v,1_v,...,9_v with v 0 or 1, found {column!r}")
+        raise CorpusFormatError(path, f"line {number}", f"labels must be 0_v,...,9_v (v = 0 or 1), found {column!r}")
     return {HALLMARKS[i][0] for i, match in enumerate(matches) if match and match.group(2) == "1"}
 
 
@@ -94,15 +96,35 @@ def original_sentences(folder: Path, pmid: str) -> list[str]:
     return lines
 
 
-def _abstracts(path: Path) -> dict[str, list[tuple[int, int, str, set[str]]]]:
+def _abstracts(path: Path) -> dict[str, list[Row]]:
     """``PMID -> [(line, sentence number, sentence, labels), ...]`` in file order."""
-    abstracts: dict[str, list[tuple[int, int, str, set[str]]]] = {}
+    abstracts: dict[str, list[Row]] = {}
     for number, (labels, sentence, index) in read_rows(path, 3, header=HEADER):
         pmid, sep, position = index.partition("_s")
         if not sep or not pmid.isdigit() or not position.isdigit():
             raise CorpusFormatError(path, f"line {number}", f"index must be <PMID>_s<n>, found {index!r}")
         abstracts.setdefault(pmid, []).append((number, int(position), sentence, parse_labels(path, number, labels)))
     return abstracts
+
+
+def _check_rows(path: Path, pmid: str, rows: list[Row], sentences: list[str], comparable: Callable[[str], str]) -> None:
+    """The rows of one abstract are its sentences 0..n-1, and those are the original file's sentences."""
+    for expected, (number, position, _, _) in enumerate(rows):
+        if position != expected:
+            raise CorpusFormatError(
+                path, f"line {number}", f"abstract {pmid}: sentence {position} where {expected} was expected"
+            )
+    if len(rows) != len(sentences):
+        raise CorpusFormatError(
+            path,
+            f"line {rows[-1][0]}",
+            f"abstract {pmid} has {len(rows)} sentences here but {len(sentences)} in {TEXT_FOLDER}/{pmid}.txt",
+        )
+    for (number, position, sentence, _), original in zip(rows, sentences):
+        if comparable(sentence) != comparable(original):
+            raise CorpusFormatError(
+                path, f"line {number}", f"sentence {position} of abstract {pmid} differs from {TEXT_FOLDER}/{pmid}.txt"
+            )
 
 
 def hoc_reader(
@@ -117,23 +139,7 @@ def hoc_reader(
         path = folder / files[split][0]
         for pmid, rows in _abstracts(path).items():
             sentences = original_sentences(folder, pmid)
-            for expected, (number, position, sentence, _) in enumerate(rows):
-                if position != expected:
-                    raise CorpusFormatError(
-                        path, f"line {number}", f"abstract {pmid}: sentence {position} where {expected} was expected"
-                    )
-                if position >= len(sentences) or comparable(sentence) != comparable(sentences[position]):
-                    raise CorpusFormatError(
-                        path,
-                        f"line {number}",
-                        f"sentence {position} of abstract {pmid} is not the one in {TEXT_FOLDER}/{pmid}.txt",
-                    )
-            if len(rows) != len(sentences):
-                raise CorpusFormatError(
-                    path,
-                    f"line {rows[-1][0]}",
-                    f"abstract {pmid} has {len(rows)} sentences here but {len(sentences)} in {TEXT_FOLDER}/{pmid}.txt",
-                )
+            _check_rows(path, pmid, rows, sentences, comparable)
             labels = set().union(*(row[3] for row in rows))
             yield TextClassification(
                 id=f"{name}-{pmid}",

@@ -1,10 +1,16 @@
 """JNLPBA 2004 (Kim et al. 2004): bio-entity mentions in GENIA abstracts; a BLURB NER dataset.
 
-``jnlpba`` is BLURB's dataset: its files (``blurb/``) merge the five types into one, scored as one
-type: 16,807 / 1,739 / 3,856 sentences with 46,750 / 4,551 / 8,662 mentions. ``jnlpba_typed`` keeps the
-five official types (protein, DNA, RNA, cell_line, cell_type) on the same split: BLURB's development
-abstracts are 200 abstracts of the official training file (matched by MEDLINE id from the BLURB dev
-file's ``-DOCSTART-`` lines), its training split the other 1,800, its test split the official test file.
+``jnlpba`` is BLURB's dataset: its files (``blurb/``) merge the five types into one untyped B/I/O tag set,
+scored as one type: 16,807 / 1,739 / 3,856 sentences with 46,750 / 4,551 / 8,662 mentions.
+
+``jnlpba_typed`` keeps the five official types (protein, DNA, RNA, cell_line, cell_type), read from the
+official files in ``original/`` on BLURB's split. BLURB's data generation cuts the official training file
+(``Genia4ERtask2.iob2``, 2,000 abstracts) at line 465,497, "the same train/dev split as MTL": its first
+1,800 abstracts are BLURB's training set and its last 200 BLURB's development set; the official test file
+is the test set. This reader cuts after the 1,800th abstract (``###MEDLINE:`` line), which gives BLURB's
+sentences exactly, types kept (the tests compare them with ``blurb/``). The official training file holds
+abstract 97218353 twice (its abstracts 1,265 and 1,570, both in the training split); BLURB keeps both, so do we.
+Each sentence is one example; its document id is the abstract's MEDLINE id.
 """
 
 from __future__ import annotations
@@ -21,17 +27,15 @@ from ..views import span_view
 BLURB_FILES = {"train": ("blurb/train.tsv",), "validation": ("blurb/dev.tsv",), "test": ("blurb/test.tsv",)}
 OFFICIAL_TRAIN = "original/Genia4ERtask2.iob2"
 OFFICIAL_TEST = "original/Genia4EReval2.iob2"
-TYPED_FILES = {
-    "train": (OFFICIAL_TRAIN, "blurb/dev.tsv"),
-    "validation": (OFFICIAL_TRAIN, "blurb/dev.tsv"),
-    "test": (OFFICIAL_TEST,),
-}
+TYPED_FILES = {"train": (OFFICIAL_TRAIN,), "validation": (OFFICIAL_TRAIN,), "test": (OFFICIAL_TEST,)}
+TRAIN_ABSTRACTS = 1800
+"""BLURB's training split: the first 1,800 abstracts of the official training file; the rest is development."""
 TYPES = (
-    ("protein", "a protein, protein family, complex or subunit (e.g. 'IL-2', 'NF-kappa B')"),
-    ("DNA", "a DNA molecule, gene, promoter or other DNA region (e.g. 'IL-2 gene', 'kappa B site')"),
-    ("RNA", "an RNA molecule such as an mRNA (e.g. 'IL-2 mRNA')"),
-    ("cell_line", "an established cell line (e.g. 'Jurkat cells', 'HeLa')"),
-    ("cell_type", "a natural cell type (e.g. 'T lymphocytes', 'monocytes')"),
+    ("protein", "a protein, protein family or complex, or a protein subunit or domain (e.g. 'IL-2', 'NF-kappa B')"),
+    ("DNA", "a DNA molecule, gene, promoter or other DNA region or sequence (e.g. 'IL-2 gene', 'kappa B site')"),
+    ("RNA", "an RNA molecule, such as an mRNA (e.g. 'IL-2 mRNA')"),
+    ("cell_line", "an established, cultured cell line (e.g. 'Jurkat cells', 'HeLa')"),
+    ("cell_type", "a naturally occurring cell type (e.g. 'T lymphocytes', 'monocytes')"),
 )
 MERGED_TYPE = (
     "Bioentity",
@@ -40,13 +44,16 @@ MERGED_TYPE = (
 
 
 def read_typed(folder: Path, split: str) -> Iterator[KBDocument]:
-    """The official typed files on BLURB's split (dev abstracts found by MEDLINE id)."""
-    path = folder / (OFFICIAL_TEST if split == "test" else OFFICIAL_TRAIN)
-    dev_ids = {s.document for s in read_conll(folder / "blurb/dev.tsv")} if split != "test" else set()
-    for number, sentence in enumerate(read_conll(path)):
-        if split != "test" and (sentence.document in dev_ids) != (split == "validation"):
+    """The official typed files on BLURB's split (see the module docstring)."""
+    path = folder / TYPED_FILES[split][0]
+    abstracts, previous, number = 0, None, 0
+    for sentence in read_conll(path):
+        if abstracts == 0 or sentence.document != previous:
+            abstracts, previous = abstracts + 1, sentence.document
+        if split != "test" and (abstracts <= TRAIN_ABSTRACTS) != (split == "train"):
             continue
         doc = sentence_to_document(sentence, doc_id=f"jnlpba_typed-{split}-{number:05d}")
+        number += 1
         yield validate_kb(doc, corpus="jnlpba_typed", source=f"{path} (line {sentence.line})")
 
 
@@ -55,7 +62,7 @@ COMMON = dict(
     metric="entity_f1",
     view=span_view,
     folder="jnlpba",
-    license="GENIA Project licence: annotations CC BY 3.0; BLURB data generation MIT",
+    license="GENIA Project licence: annotations CC BY 3.0 ('Corpus annotations (c) GENIA Project'); BLURB MIT",
     citation=(
         "Kim J-D, Ohta T, Tsuruoka Y, Tateisi Y, Collier N. Introduction to the Bio-entity Recognition Task at "
         "JNLPBA. Proceedings of JNLPBA 2004:70-75."
@@ -72,6 +79,7 @@ CORPORA = (
         reader=iob_reader("jnlpba", BLURB_FILES, default_type=MERGED_TYPE[0]),
         files=BLURB_FILES,
         description="Bio-entity recognition in GENIA abstracts, the five types merged into one as BLURB scores it.",
+        access="Public: BLURB's data-generation output data/JNLPBA/{train,dev,test}.tsv, as is, into jnlpba/blurb/.",
         entity_types=(MERGED_TYPE,),
         **COMMON,
     ),
@@ -81,6 +89,10 @@ CORPORA = (
         reader=read_typed,
         files=TYPED_FILES,
         description="Bio-entity recognition in GENIA abstracts with the five official types, on BLURB's split.",
+        access=(
+            "Public: Genia4ERtask2.iob2 from the official training tarball Genia4ERtraining.tar.gz and "
+            "Genia4EReval2.iob2 from the test tarball Genia4ERtest.tar.gz, unchanged, into jnlpba/original/."
+        ),
         entity_types=TYPES,
         **COMMON,
     ),
