@@ -1,9 +1,10 @@
 """Speed and memory of ``mnlu build``: the full build, and builds of 25 %, 50 % and 100 % of the sources.
 
 Each build runs in a fresh subprocess (imports included), which reports its wall time, its peak resident
-memory (``ru_maxrss``) and what it wrote. The partial builds take growing sets of corpora (in name order,
-until the set holds the wanted share of all instances) and show whether memory grows with the number of
-instances; every build reads all evaluation test sets for the overlap check, whatever its corpora.
+memory (``ru_maxrss``), that of its evaluation-set worker process, and what it wrote. The partial builds
+take corpora in name order, each one if the set then holds at most the wanted share of the documented
+instances, and show whether memory grows with the number of instances; every build reads all evaluation
+test sets for the overlap check, whatever its corpora.
 
     python benchmarks/bench_build.py [--data-dir DIR]
 
@@ -33,11 +34,14 @@ imported = time.perf_counter()
 corpora = json.loads(sys.argv[3])
 report = build_folder(sys.argv[1], sys.argv[2], corpora=corpora)
 done = time.perf_counter()
+usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
 instances = sum(s.read for splits in report.stats.values() for s in splits.values())
 instances += sum(n for name, splits in report.configs.items() if name.startswith("eval_") for n in splits.values())
 print(json.dumps({
     "wall_s": round(done - start, 2), "build_s": round(done - imported, 2),
+    "cpu_s": round(sum(u.ru_utime + u.ru_stime for u in usage), 2),
     "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    "peak_rss_worker_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
     "instances": instances, "rows_written": sum(n for splits in report.configs.values() for n in splits.values()),
     "configs": report.configs,
 }))
@@ -57,7 +61,7 @@ def measure(data_dir: str, corpora: list[str] | None) -> dict:
 
 
 def share_of_corpora(data_dir: str, share: float) -> list[str]:
-    """Corpora in name order until they hold ``share`` of all documented instances of the build."""
+    """Corpora in name order, each taken if the set then holds at most ``share`` of the documented instances."""
     from mnlu_instruct.builder import EVAL_SPLITS, TRAIN_SPLITS, evaluation_corpora, has_split, training_corpora
 
     sizes = {}
@@ -67,9 +71,8 @@ def share_of_corpora(data_dir: str, share: float) -> list[str]:
             sizes[corpus.name] = sum(corpus.split_sizes.get(s, 0) for s in splits)
     chosen, total = [], sum(sizes.values())
     for name in sorted(sizes):
-        if sum(sizes[n] for n in chosen) >= share * total:
-            break
-        chosen.append(name)
+        if sum(sizes[n] for n in chosen) + sizes[name] <= share * total:
+            chosen.append(name)
     return chosen
 
 
@@ -85,8 +88,8 @@ def main() -> int:
 
     full = measure(args.data_dir, None)
     configs = full.pop("configs")
-    print(f"full build: {full['wall_s']} s wall ({full['build_s']} s after imports), "
-          f"peak RSS {full['peak_rss_mb']} MB, "
+    print(f"full build: {full['wall_s']} s wall ({full['build_s']} s after imports, {full['cpu_s']} s CPU), "
+          f"peak RSS {full['peak_rss_mb']} MB (evaluation-set worker {full['peak_rss_worker_mb']} MB), "
           f"{full['instances']:,} instances ({full['instances_per_s']:,}/s), {full['rows_written']:,} rows in "
           f"{len(configs)} configs, {full['parquet_mb']} MB parquet; target < {TARGET_S:.0f} s")
     scaling = []
@@ -99,7 +102,8 @@ def main() -> int:
             result.pop("configs")
         scaling.append({"share": share, "corpora": corpora, **result})
         print(f"{share:>4.0%} of the sources ({len(corpora)} corpora): {result['instances']:>7,} instances, "
-              f"{result['build_s']:>5} s, peak RSS {result['peak_rss_mb']} MB")
+              f"{result['build_s']:>5} s, peak RSS {result['peak_rss_mb']} MB "
+              f"(worker {result['peak_rss_worker_mb']} MB)")
     record = {
         "benchmark": "mnlu build (all configs, default mixture)",
         "target_s": TARGET_S,

@@ -148,24 +148,18 @@ class EvalScan:
     unchecked: tuple[str, ...]
 
 
-def scan_eval_tests(data_dir: Path, known: Optional[dict[str, set[str]]] = None) -> EvalScan:
-    """The document ids of the test split of every ``role="eval"`` corpus present (restricted ones too).
-
-    ``known`` gives the ids of corpora already read (by name), which are not read again.
-    """
+def scan_eval_tests(data_dir: Path) -> EvalScan:
+    """The document ids of the test split of every ``role="eval"`` corpus present (restricted ones too)."""
     ids: set[str] = set()
     checked, unchecked = [], []
     for corpus in registry().values():
         if corpus.role != "eval":
             continue
-        if corpus.name in (known or {}):
-            ids.update(known[corpus.name])
-        elif has_split(corpus, "test", data_dir):
+        if has_split(corpus, "test", data_dir):
             ids.update(record.document_id for record in corpus.read("test", data_dir))
+            checked.append(corpus.name)
         else:
             unchecked.append(corpus.name)
-            continue
-        checked.append(corpus.name)
     return EvalScan(frozenset(ids), tuple(checked), tuple(unchecked))
 
 
@@ -173,15 +167,17 @@ class Staging:
     """One build's rows: every selected source read, rendered, checked and sampled once, staged on disk.
 
     ``corpora`` restricts the build to the named corpora (training sources and evaluation sets); a named
-    corpus must be present. Without it every corpus whose files are present is taken.
+    corpus must be present. Without it every corpus whose files are present is taken. ``progress`` shows a
+    progress bar per corpus and split, on terminal line ``bar_line`` (two processes can share a terminal).
     """
 
     def __init__(self, data_dir: Path | str | None, mixture: Mixture | str = "default", seed: int = DEFAULT_SEED,
-                 corpora: Optional[Sequence[str]] = None, work_dir: Path | None = None, progress: bool = False):
+                 corpora: Optional[Sequence[str]] = None, work_dir: Path | None = None, progress: bool = False,
+                 bar_line: int = 0):
         self.data_dir = resolve_data_dir(data_dir)
         self.mixture = get_mixture(mixture) if isinstance(mixture, str) else mixture
         self.seed = seed
-        self.progress = progress
+        self.progress, self.bar_line = progress, bar_line
         self.requested = tuple(sorted(set(corpora))) if corpora else None
         for name in self.requested or ():
             get_corpus(name)
@@ -200,7 +196,6 @@ class Staging:
         self._priorities: dict[tuple[str, str], array] = {}
         self._selected: dict[tuple[str, str], Optional[set[int]]] = {}
         self._offered: set[tuple[str, str]] = set()
-        self._eval_test_ids: dict[str, set[str]] = {}
 
     # -- which corpora -------------------------------------------------------------------------------
     def _wanted(self, corpus: Corpus) -> bool:
@@ -215,11 +210,6 @@ class Staging:
         self.skipped[corpus.name] = "restricted; files not present" if corpus.restricted else "files not present"
         return False
 
-    @property
-    def sources(self) -> list[Corpus]:
-        """The training sources staged by :meth:`prepare` (with at least one instance selected or not)."""
-        return [get_corpus(name) for name in self.stats]
-
     def eval_sources(self) -> list[Corpus]:
         """The evaluation sets this build publishes as ``eval_<corpus>`` configs (never restricted ones)."""
         chosen: list[Corpus] = []
@@ -233,11 +223,6 @@ class Staging:
         return chosen
 
     # -- staging -------------------------------------------------------------------------------------
-    def prepare(self) -> None:
-        """Stage everything: the published evaluation sets, then the training sources."""
-        self.prepare_eval()
-        self.prepare_training()
-
     def prepare_eval(self) -> None:
         """Read and render every evaluation set this build publishes (idempotent)."""
         for corpus in self.eval_sources():
@@ -247,7 +232,7 @@ class Staging:
         """Read, check, render and stage every training source, then apply the mixture (idempotent)."""
         if self.scan is not None:
             return
-        self.scan = scan_eval_tests(self.data_dir, self._eval_test_ids)
+        self.scan = scan_eval_tests(self.data_dir)
         sources = []
         for corpus in training_corpora():
             if not self._wanted(corpus):
@@ -311,15 +296,14 @@ class Staging:
                 with _StageWriter(self._path(corpus.name, split), _EVAL_SCHEMA) as writer:
                     for example in self._progress(corpus, split):
                         writer.add(eval_row(example))
-                        if split == "test":
-                            self._eval_test_ids.setdefault(corpus.name, set()).add(example.document_id)
                 counts[split] = writer.rows
             self.eval_counts[corpus.name] = counts
         return self.eval_counts[corpus.name]
 
     def _progress(self, corpus: Corpus, split: str) -> Iterator[Example]:
         return tqdm(corpus.examples(split, self.data_dir), desc=f"{corpus.name}/{split}", unit=" ex",
-                    total=corpus.split_sizes.get(split), disable=not self.progress, leave=False)
+                    total=corpus.split_sizes.get(split) or None, disable=not self.progress, leave=False,
+                    position=self.bar_line)
 
     def _path(self, name: str, split: str) -> Path:
         return self.work_dir / f"{name}.{split}.arrow"

@@ -132,8 +132,10 @@ def _build(tmp: Path, data_dir: Path | str | None, mixture: str, seed: int, corp
     parameters = (tmp, data_dir, mixture, seed, corpora, progress)
     outcome = tmp / ".eval-part.pickle"
     tmp.mkdir(parents=True)
+    package_root = str(Path(__file__).resolve().parent.parent)  # importable in the worker however we were
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (package_root, os.environ.get("PYTHONPATH"))))}
     worker = subprocess.Popen([sys.executable, "-c", f"from {__name__} import _part_main; _part_main()", str(outcome)],
-                              stdin=subprocess.PIPE)
+                              stdin=subprocess.PIPE, env=env)
     try:
         worker.stdin.write(pickle.dumps(("eval", *parameters)))
         worker.stdin.close()
@@ -182,7 +184,8 @@ class _CarriedFormatError(Exception):
 def _build_part(kind: str, tmp: Path, data_dir: Path | str | None, mixture: str, seed: int,
                 corpora: Optional[Sequence[str]], progress: bool) -> dict[str, Any]:
     """Stage and write the configs of one ``kind`` ("train" or "eval"); what the report needs of them."""
-    staging = Staging(data_dir, mixture, seed, corpora, work_dir=tmp / f".staging-{kind}", progress=progress)
+    staging = Staging(data_dir, mixture, seed, corpora, work_dir=tmp / f".staging-{kind}", progress=progress,
+                      bar_line=int(kind == "eval"))
     try:
         if kind == "eval":
             staging.prepare_eval()
@@ -202,7 +205,7 @@ def _write_configs(tmp: Path, kind: str, staging: Staging) -> dict[str, dict[str
     configs = {}
     for config in builder_configs():
         sources = tuple(s for s in config.sources if s in present)
-        if config.kind != kind or not sources:
+        if config.kind != kind or not sources or (kind == "train" and not staging.count(sources, "train")):
             continue
         if sources in written:  # same sources, same rows (e.g. a task type with a single source)
             configs[config.name] = _copy_config(tmp, written[sources], config.name)
