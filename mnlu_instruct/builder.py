@@ -23,7 +23,7 @@ import random
 import tempfile
 from array import array
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
@@ -34,7 +34,7 @@ from tqdm.auto import tqdm
 from .answer_format import NONE_MARKER
 from .corpora import get_corpus, registry
 from .corpus import TASK_TYPES, Corpus, MissingCorpusError, resolve_data_dir
-from .examples import Example, answer_to_dict
+from .examples import Example
 from .mixtures import DEFAULT_SEED, Mixture, get_mixture, priority
 from .prompts import Rendered, render
 
@@ -84,10 +84,8 @@ def row(rendered: Rendered) -> dict[str, Any]:
 
 
 def example_json(example: Example) -> str:
-    """The JSON text of :meth:`Example.to_dict`, built from a shallow dict (``asdict`` deep-copies, slowly)."""
-    shallow = {f.name: getattr(example, f.name) for f in fields(example)}
-    shallow["answer"] = answer_to_dict(example.answer)
-    return json.dumps(shallow, ensure_ascii=False, sort_keys=True)
+    """The JSON text of :meth:`Example.to_dict`, keys sorted."""
+    return json.dumps(example.to_dict(), ensure_ascii=False, sort_keys=True)
 
 
 def eval_row(example: Example) -> dict[str, Any]:

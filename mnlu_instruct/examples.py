@@ -7,7 +7,7 @@ evaluation prompts and scoring share one definition of the gold answer.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any, Optional, Union
 
 
@@ -69,7 +69,7 @@ class Example:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON- and Arrow-friendly dict; :meth:`from_dict` inverts it."""
-        row = asdict(self)
+        row = {f.name: getattr(self, f.name) for f in fields(self)}  # shallow: no field is a dataclass
         row["answer"] = answer_to_dict(self.answer)
         return row
 

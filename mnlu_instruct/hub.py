@@ -30,7 +30,6 @@ from .builder import DEFAULT_CONFIG, EVAL_PREFIX, MNLUInstruct, MNLUInstructConf
 from .corpora import get_corpus, registry
 from .corpus import Corpus
 from .mixtures import DEFAULT_SEED
-from .schema import CorpusFormatError
 
 PRETTY_NAME = "MNLU-Instruct"
 CARD_NAME = "README.md"
@@ -111,10 +110,7 @@ def build_folder(out: Path | str, data_dir: Path | str | None = None, mixture: s
     bars = datasets.is_progress_bar_enabled()
     datasets.disable_progress_bars()
     try:
-        try:
-            report = _build(tmp, data_dir, mixture, seed, corpora, progress)
-        except _CarriedFormatError as carried:
-            raise CorpusFormatError(*carried.args) from None
+        report = _build(tmp, data_dir, mixture, seed, corpora, progress)
         _swap_into_place(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -169,16 +165,9 @@ def _part_main() -> None:
     datasets.disable_progress_bars()
     try:
         outcome = ("ok", _build_part(kind, *parameters))
-    except CorpusFormatError as error:  # its constructor takes three arguments: pickle cannot rebuild it
-        message = str(error).removeprefix(f"{error.path}: {error.where}: ")
-        outcome = ("error", _CarriedFormatError(error.path, error.where, message))
-    except Exception as error:
+    except Exception as error:  # re-raised by the parent; CorpusFormatError pickles with its file and line
         outcome = ("error", error)
     Path(sys.argv[1]).write_bytes(pickle.dumps(outcome))
-
-
-class _CarriedFormatError(Exception):
-    """A :class:`CorpusFormatError` on its way out of the worker (``args`` are its constructor's)."""
 
 
 def _build_part(kind: str, tmp: Path, data_dir: Path | str | None, mixture: str, seed: int,

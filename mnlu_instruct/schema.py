@@ -24,7 +24,11 @@ class CorpusFormatError(ValueError):
     def __init__(self, path: object, where: object, message: str):
         self.path = str(path)
         self.where = where
+        self.message = message
         super().__init__(f"{path}: {where}: {message}")
+
+    def __reduce__(self):
+        return (type(self), (self.path, self.where, self.message))
 
 
 @dataclass(frozen=True, slots=True)
