@@ -32,7 +32,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args) or 0)
-    except (MissingCorpusError, CorpusFormatError, SchemaError, KeyError, ValueError) as error:
+    except (MissingCorpusError, CorpusFormatError, SchemaError, KeyError, ValueError, OSError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         print(f"mnlu {args.command}: error: {message}", file=sys.stderr)
         return 2

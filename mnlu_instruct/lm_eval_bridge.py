@@ -46,8 +46,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HUB_DATASET_ID = "mnlu-instruct/MNLU-Instruct"
-"""The published dataset; its ``eval_<corpus>`` configs hold the public evaluation sets."""
+HUB_DATASET_ID = os.environ.get("MNLU_HUB_DATASET", "mnlu-instruct/MNLU-Instruct")
+"""The published dataset (``$MNLU_HUB_DATASET`` overrides it, e.g. for a copy published with ``mnlu publish``);
+its ``eval_<corpus>`` configs hold the public evaluation sets."""
 
 MODES = ("strict", "paper", "both")
 PAPER_SUFFIX = "_paper"

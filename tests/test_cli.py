@@ -1,0 +1,59 @@
+"""The stable command-line surfaces: ``mnlu corpora``, ``mnlu render`` and ``mnlu score``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mnlu_instruct.cli import main
+from mnlu_instruct.corpora import registry
+
+
+def test_corpora_lists_every_reader_with_flags(capsys):
+    assert main(["corpora", "--json"]) == 0
+    rows = {row["name"]: row for row in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert set(rows) == set(registry())
+    assert rows["ddi"]["flags"] == "non-commercial" and rows["hoc"]["flags"] == "share-alike"
+    assert rows["mednli"]["flags"] == "restricted" and rows["biored"]["role"] == "train"
+    assert rows["bc5cdr_chem"]["benchmarks"] == "blue,blurb" and rows["pubmedqa"]["splits"] == "450 / 50 / 500"
+
+
+def test_render_writes_jsonl(capsys, data_dir):
+    assert main(["render", "ncbi_disease", "--split", "test", "--limit", "3", "--data-dir", str(data_dir)]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [row["id"] for row in rows] == [
+        "ncbi_disease-test-00000",
+        "ncbi_disease-test-00001",
+        "ncbi_disease-test-00002",
+    ]
+    assert rows[0]["messages"][1] == {"role": "assistant", "content": rows[0]["target"]}
+    assert rows[0]["target"] == "Disease: ataxia - telangiectasia ... sporadic T - cell leukaemia"
+
+
+@pytest.mark.parametrize(
+    ("corpus", "metric", "key"), [("ncbi_disease", "entity_f1", "f1"), ("pubmedqa", "accuracy", "accuracy")]
+)
+def test_score_gold_and_empty_predictions(corpus, metric, key, data_dir, tmp_path, capsys):
+    assert main(["render", corpus, "--split", "test", "--data-dir", str(data_dir)]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    for name, prediction in (("gold", None), ("empty", "")):
+        path = tmp_path / f"{name}.jsonl"
+        lines = [{"id": r["id"], "prediction": r["target"] if prediction is None else prediction} for r in rows]
+        path.write_text("\n".join(json.dumps(line) for line in lines + [{"id": "stray", "prediction": ""}]))
+        assert main(["score", f"mnlu_{corpus}", str(path), "--data-dir", str(data_dir)]) == 0
+        result = json.loads(capsys.readouterr().out)
+        assert result["metric"] == metric and result["unknown_ids"] == 1 and result["missing_ids"] == 0
+        assert result[key] == (1.0 if name == "gold" else 0.0)
+        assert result["parse_failures"] == (0 if name == "gold" else len(rows))
+
+
+def test_errors_are_one_line_with_exit_status_2(tmp_path, capsys, data_dir):
+    assert main(["score", "ncbi_disease", str(tmp_path / "missing.jsonl"), "--data-dir", str(data_dir)]) == 2
+    assert "missing.jsonl" in capsys.readouterr().err
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "prediction": "x"}\n{"id": "b"\n')
+    assert main(["score", "ncbi_disease", str(bad), "--data-dir", str(data_dir)]) == 2
+    assert "bad.jsonl: line 2: not valid JSON" in capsys.readouterr().err
+    assert main(["render", "no_such_corpus"]) == 2
+    assert "unknown corpus 'no_such_corpus'" in capsys.readouterr().err
