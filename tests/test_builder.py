@@ -134,7 +134,7 @@ def test_no_duplicate_prompt_target_pairs_and_the_drops_are_reported(full):
 
 
 def test_the_build_drops_training_documents_found_in_an_evaluation_test_set(data_dir, monkeypatch):
-    leaked = {"anatem-train-L1", "anatem-validation-L1"}
+    leaked = {"anatem-train-00000", "anatem-validation-00000"}
     monkeypatch.setattr(builder, "scan_eval_tests", lambda _: EvalScan(frozenset(leaked), ("fake",), ()))
     staging = Staging(data_dir, corpora=["anatem"])
     staging.prepare_training()

@@ -8,24 +8,12 @@ texts are PMC full texts, none of which is in an evaluation corpus of PubMed abs
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 from ..corpus import Corpus
-from ..formats.conll import read_conll, sentence_to_document
-from ..schema import KBDocument, validate_kb
+from ..formats.iob_corpus import iob_reader
 from ..views import span_view
 
 NAME = "linnaeus"
 FILES = {"train": ("train.tsv",), "validation": ("devel.tsv",), "test": ("test.tsv",)}
-
-
-def read(folder: Path, split: str) -> Iterator[KBDocument]:
-    """One record per sentence; its id is the split and the line the sentence starts on."""
-    path = folder / FILES[split][0]
-    for sentence in read_conll(path):
-        doc = sentence_to_document(sentence, doc_id=f"{NAME}-{split}-L{sentence.line}")
-        yield validate_kb(doc, corpus=NAME, source=str(path))
 
 
 CORPORA = (
@@ -34,7 +22,7 @@ CORPORA = (
         display_name="LINNAEUS",
         task_type="ner",
         metric="entity_f1",
-        reader=read,
+        reader=iob_reader(NAME, FILES),
         view=span_view,
         folder=NAME,
         files=FILES,
