@@ -21,8 +21,8 @@ from pathlib import Path
 
 from ..corpus import Corpus
 from ..formats.iob_corpus import iob_reader
-from ..formats.pubtator import read_pubtator
-from ..schema import CorpusFormatError, Entity, KBDocument, Passage, Relation, validate_kb
+from ..formats.pubtator import read_pubtator, title_abstract_passages
+from ..schema import CorpusFormatError, Entity, KBDocument, Relation, validate_kb
 from ..views import span_view
 
 CHEMICAL = ("Chemical", "a chemical compound or drug (e.g. 'naloxone', 'lithium carbonate')")
@@ -65,15 +65,11 @@ def read_abstracts(folder: Path, split: str) -> Iterator[KBDocument]:
                     path, f"document {document.pmid} (line {document.line})",
                     f"relation {row} is not TYPE, chemical id, disease id over concepts of its mentions",
                 )
-        title_end = len(document.title)
         doc = KBDocument(
             id=doc_id,
             document_id=document.pmid,
             text=document.text,
-            passages=(
-                Passage(id=f"{doc_id}-title", type="title", offsets=((0, title_end),)),
-                Passage(id=f"{doc_id}-abstract", type="abstract", offsets=((title_end + 1, len(document.text)),)),
-            ),
+            passages=title_abstract_passages(doc_id, len(document.title), len(document.text)),
             entities=tuple(
                 Entity(
                     id=f"{doc_id}-E{k}",

@@ -29,8 +29,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..corpus import Corpus
-from ..formats.pubtator import read_pubtator
-from ..schema import CorpusFormatError, Entity, KBDocument, Passage, Relation, validate_kb
+from ..formats.pubtator import read_pubtator, title_abstract_passages
+from ..schema import CorpusFormatError, Entity, KBDocument, Relation, validate_kb
 from ..views import relation_view, span_view
 
 FILES = {"train": ("Train.PubTator",), "validation": ("Dev.PubTator",), "test": ("Test.PubTator",)}
@@ -147,11 +147,7 @@ def _kb(abstract: Abstract, name: str) -> KBDocument:
         id=f"{name}-{abstract.pmid}",
         document_id=abstract.pmid,
         text=abstract.text,
-        passages=(
-            Passage(id=f"{abstract.pmid}-title", type="title", offsets=((0, abstract.title_length),)),
-            Passage(id=f"{abstract.pmid}-abstract", type="abstract",
-                    offsets=((min(abstract.title_length + 1, len(abstract.text)), len(abstract.text)),)),
-        ),
+        passages=title_abstract_passages(abstract.pmid, abstract.title_length, len(abstract.text)),
         entities=entities,
     )
 

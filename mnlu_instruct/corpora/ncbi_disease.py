@@ -27,8 +27,8 @@ from pathlib import Path
 
 from ..corpus import Corpus
 from ..formats.iob_corpus import iob_reader
-from ..formats.pubtator import read_pubtator
-from ..schema import Entity, KBDocument, Passage, validate_kb
+from ..formats.pubtator import read_pubtator, title_abstract_passages
+from ..schema import Entity, KBDocument, validate_kb
 from ..views import span_view
 
 ENTITY_TYPES = (
@@ -64,15 +64,11 @@ def read_abstracts(folder: Path, split: str) -> Iterator[KBDocument]:
         seen[document.pmid] += 1
         suffix = "" if seen[document.pmid] == 1 else f"-{seen[document.pmid]}"
         doc_id = f"ncbi_disease_abstracts-{document.pmid}{suffix}"
-        title_end = len(document.title)
         doc = KBDocument(
             id=doc_id,
             document_id=document.pmid,
             text=document.text,
-            passages=(
-                Passage(id=f"{doc_id}-title", type="title", offsets=((0, title_end),)),
-                Passage(id=f"{doc_id}-abstract", type="abstract", offsets=((title_end + 1, len(document.text)),)),
-            ),
+            passages=title_abstract_passages(doc_id, len(document.title), len(document.text)),
             entities=tuple(
                 Entity(
                     id=f"{doc_id}-E{k}-{m.type}",

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from ..schema import CorpusFormatError
+from ..schema import CorpusFormatError, Passage
 from .conll import numbered_lines
 
 _ID_SEPARATORS = re.compile(r"[|,+;]")
@@ -153,3 +153,11 @@ def read_pubtator(path: Path) -> Iterator[PubTatorDocument]:
             current.annotation_line(number, line)
     if current is not None:
         yield current.finish(number + 1)
+
+
+def title_abstract_passages(prefix: str, title_length: int, text_length: int) -> tuple[Passage, Passage]:
+    """The title and abstract passages of a text laid out as ``title + " " + abstract``."""
+    return (
+        Passage(id=f"{prefix}-title", type="title", offsets=((0, title_length),)),
+        Passage(id=f"{prefix}-abstract", type="abstract", offsets=((min(title_length + 1, text_length), text_length),)),
+    )
