@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
 from .examples import Example
 from .schema import Record
@@ -23,6 +23,12 @@ METRICS = (
     "pico_word_f1",
 )
 DATA_DIR_ENV = "MNLU_DATA_DIR"
+
+
+EventAttribute = tuple[str, str, tuple[tuple[str, str], ...]]
+"""``(name, question, ((value, option text), ...))``: one multiple-choice question about an event."""
+View = Callable[["Corpus", Any], Iterator[Example]]
+"""A task view: a schema record of a corpus to its examples."""
 
 
 class MissingCorpusError(FileNotFoundError):
@@ -48,6 +54,11 @@ class Corpus:
     data directory); ``view(corpus, record)`` turns a record into examples (see ``views.py``).
     ``files`` lists, per split, the files the reader needs, relative to the corpus folder.
     ``split_sizes`` are the documented numbers of examples per split, checked by the tests.
+    ``view`` defaults to the view of the task type (:data:`mnlu_instruct.views.VIEWS`); declare it only
+    where a corpus differs. ``event_attributes`` are the multiple-choice questions asked per event trigger
+    (see :func:`~mnlu_instruct.views.event_view`); ``excluded_document_ids`` are, per split, the documents
+    the reader leaves out because an evaluation set holds them; ``mention_counts`` and ``relation_counts``
+    are documented annotation counts per split, where the release states them.
     """
 
     name: str
@@ -55,7 +66,6 @@ class Corpus:
     task_type: str
     metric: str
     reader: Callable[[Path, str], Iterator[Record]]
-    view: Callable[[Corpus, Record], Iterator[Example]]
     folder: str
     files: Mapping[str, tuple[str, ...]]
     split_sizes: Mapping[str, int]
@@ -63,6 +73,7 @@ class Corpus:
     citation: str
     homepage: str
     description: str = ""
+    view: Optional[View] = None
     benchmarks: tuple[str, ...] = ()
     role: str = "eval"
     non_commercial: bool = False
@@ -73,7 +84,10 @@ class Corpus:
     labels: tuple[tuple[str, str], ...] = ()
     negative_labels: tuple[str, ...] = ()
     question: str = ""
-    extra: Mapping[str, object] = field(default_factory=dict)
+    event_attributes: tuple[EventAttribute, ...] = ()
+    excluded_document_ids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    mention_counts: Mapping[str, int] = field(default_factory=dict)
+    relation_counts: Mapping[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.task_type not in TASK_TYPES:
@@ -109,4 +123,15 @@ class Corpus:
     def examples(self, split: str, data_dir: Union[str, Path, None] = None) -> Iterator[Example]:
         """Yield the prompt units of one split, in file order."""
         for record in self.read(split, data_dir):
-            yield from self.view(self, record)
+            yield from self.record_examples(record)
+
+    def record_examples(self, record: Record) -> Iterator[Example]:
+        """The prompt units of one record, through the corpus's view."""
+        yield from (self.view or default_view(self.task_type))(self, record)
+
+
+def default_view(task_type: str) -> View:
+    """The view of a task type (imported here: the views module imports this one)."""
+    from .views import VIEWS
+
+    return VIEWS[task_type]

@@ -70,10 +70,8 @@ class BuildReport:
 
 # -- licences ------------------------------------------------------------------------------------------
 def hub_license(corpus: Corpus) -> str:
-    """The Hub licence identifier of a corpus: ``extra["hub_license"]`` if set, else the first licence its
-    licence text names (the corpus's own comes first; conversions and split files after it)."""
-    if "hub_license" in corpus.extra:
-        return str(corpus.extra["hub_license"])
+    """The Hub licence identifier of a corpus: the first licence its licence text names (the corpus's own
+    comes first; conversions and split files after it)."""
     text = corpus.license
     if corpus.restricted:
         return "other"
@@ -435,7 +433,7 @@ def _evaluation_section(report: BuildReport, evals: list[Corpus]) -> list[str]:
 
 
 def _hygiene_section(report: BuildReport, sources: list[Corpus]) -> list[str]:
-    excluding = [c for c in sources if any(c.extra.get("excluded_document_ids", {}).values())]
+    excluding = [c for c in sources if any(c.excluded_document_ids.values())]
     lines = [
         "## How the evaluation sets were kept out", "",
         "- Only corpora declared as training sources enter the training configs, and only their train and "
@@ -453,7 +451,7 @@ def _hygiene_section(report: BuildReport, sources: list[Corpus]) -> list[str]:
         "available | kept |", "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for c in sources:
-        excluded = c.extra.get("excluded_document_ids", {})
+        excluded = c.excluded_document_ids
         for split, s in report.stats[c.name].items():
             lines.append(f"| `{c.name}` | {split} | {s.read:,} | {len(excluded.get(split, ())):,} | {s.overlaps:,} | "
                          f"{s.duplicates:,} | {s.available:,} | {s.selected:,} |")

@@ -6,9 +6,9 @@ A corpus names its view; the common ones are here. Spans are listed in text orde
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
-from .corpus import Corpus
+from .corpus import Corpus, View
 from .examples import ChoiceAnswer, Example, SpanAnswer
 from .schema import QA, Entity, KBDocument, Pair, SchemaError, TextClassification
 
@@ -163,7 +163,7 @@ def event_view(corpus: Corpus, doc: KBDocument) -> Iterator[Example]:
 
     The span example asks every type of ``corpus.entity_types``; the reader types trigger spans and argument
     spans by role, and a span that several events share (same type, same offsets) is listed once.
-    ``corpus.extra["event_attributes"]`` lists ``(name, question, ((value, option text), ...))``: the name
+    ``corpus.event_attributes`` lists ``(name, question, ((value, option text), ...))``: the name
     ``"type"`` asks ``Event.type``, any other name the value in ``Event.attributes``. ``question`` is a format
     string with ``{trigger}``, and the trigger is marked ``<e1>…</e1>`` in the text. Events that share one
     trigger span are asked once, and not at all about an attribute on which they disagree (ambiguous).
@@ -185,7 +185,7 @@ def event_view(corpus: Corpus, doc: KBDocument) -> Iterator[Example]:
         trigger = events[0].trigger
         start, end = trigger.offsets[0][0], trigger.offsets[-1][1]
         text = f"{doc.text[:start]}{ARG1_TAGS[0]}{doc.text[start:end]}{ARG1_TAGS[1]}{doc.text[end:]}"
-        for name, question, values in corpus.extra.get("event_attributes", ()):
+        for name, question, values in corpus.event_attributes:
             found = {event.type if name == "type" else dict(event.attributes).get(name) for event in events}
             if len(found) != 1:
                 continue
@@ -206,3 +206,15 @@ def event_view(corpus: Corpus, doc: KBDocument) -> Iterator[Example]:
                 options=tuple(option_text for _, option_text in values),
                 question=question.format(trigger=f"{ARG1_TAGS[0]}{trigger.surface}{ARG1_TAGS[1]}"),
             )
+
+
+VIEWS: Mapping[str, View] = {
+    "ner": span_view,
+    "re": relation_view,
+    "ee": event_view,
+    "dc": classification_view,
+    "nli": pair_view,
+    "sts": pair_view,
+    "qa": qa_view,
+}
+"""The view of each task type; a corpus declares ``view`` only where it differs."""

@@ -65,7 +65,7 @@ class Cache:
         if (name, split) not in self._examples:
             corpus = get_corpus(name)
             records = self.records(name, split)
-            self._examples[name, split] = [example for record in records for example in corpus.view(corpus, record)]
+            self._examples[name, split] = [example for record in records for example in corpus.record_examples(record)]
         return self._examples[name, split]
 
 

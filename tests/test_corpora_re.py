@@ -60,7 +60,7 @@ def examples(records):
     found = {}
     for (name, split), docs in records.items():
         corpus = get_corpus(name)
-        found[name, split] = [example for doc in docs for example in corpus.view(corpus, doc)]
+        found[name, split] = [example for doc in docs for example in corpus.record_examples(doc)]
     return found
 
 

@@ -178,7 +178,7 @@ def test_i2b2_examples_mark_arguments():
     assert example.options[example.answer.selected[0]] == "The treatment causes the problem"
     assert example.negative_options == (len(example.options) - 1,)
     corpus = get_corpus("i2b2_2010")
-    assert corpus.extra["positive_relations"] == {"train": 3110, "validation": 11, "test": 6293}
+    assert corpus.relation_counts == {"train": 3110, "validation": 11, "test": 6293}
     positives = Counter(e.answer.selected[0] not in e.negative_options for e in examples("i2b2_2010", "train"))
     assert positives == {True: 4, False: 1}
 

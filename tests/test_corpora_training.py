@@ -30,7 +30,7 @@ def records(name: str, split: str, data_dir: Path) -> tuple:
 @cache
 def examples(name: str, split: str, data_dir: Path) -> tuple:
     corpus = get_corpus(name)
-    return tuple(example for record in records(name, split, data_dir) for example in corpus.view(corpus, record))
+    return tuple(example for record in records(name, split, data_dir) for example in corpus.record_examples(record))
 
 
 @pytest.mark.parametrize("name", TRAINING)
@@ -39,7 +39,6 @@ def test_metadata(name):
     assert corpus.role == "train" and corpus.benchmarks == () and not corpus.restricted
     assert corpus.splits == SPLITS and corpus.license and corpus.citation and corpus.access
     assert corpus.share_alike == (name == "anatem")
-    assert "excluded_document_ids" in corpus.extra
 
 
 @pytest.mark.parametrize("name", TRAINING)
@@ -66,7 +65,7 @@ def test_iob_sentences_and_mentions(name, counts, data_dir):
     for split, (sentences, mentions) in counts.items():
         docs = records(name, split, data_dir)
         assert (len(docs), sum(len(doc.entities) for doc in docs)) == (sentences, mentions)
-    assert get_corpus(name).extra["excluded_document_ids"] == {}
+    assert get_corpus(name).excluded_document_ids == {}
 
 
 # Overlap hygiene -------------------------------------------------------------------------------------------
@@ -86,7 +85,7 @@ def overlap_file(name: str, data_dir: Path) -> dict[str, set[str]]:
                                                        ("biored", "biored", (144, 36, 36)),
                                                        ("biored_re", "biored", (144, 36, 36))])
 def test_excluded_ids_are_the_overlap_file(name, folder, sizes, data_dir):
-    excluded = get_corpus(name).extra["excluded_document_ids"]
+    excluded = get_corpus(name).excluded_document_ids
     listed = overlap_file(folder, data_dir)
     assert {split: set(excluded[split]) for split in SPLITS} == {split: listed[split] for split in SPLITS}
     assert tuple(len(excluded[split]) for split in SPLITS) == sizes
@@ -185,7 +184,7 @@ def test_biored_mentions_after_exclusion(data_dir):
 def raw_relations(data_dir: Path, split: str) -> Counter:
     """Relation types of the kept abstracts, read straight from the PubTator file (self-relations left out)."""
     file = {"train": "Train", "validation": "Dev", "test": "Test"}[split]
-    excluded = set(get_corpus("biored_re").extra["excluded_document_ids"][split])
+    excluded = set(get_corpus("biored_re").excluded_document_ids[split])
     found: Counter = Counter()
     for line in (data_dir / "biored" / f"{file}.PubTator").read_text(encoding="utf-8").splitlines():
         cells = line.split("\t")

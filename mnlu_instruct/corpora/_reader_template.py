@@ -11,7 +11,6 @@ from pathlib import Path
 
 from ..corpus import Corpus
 from ..schema import CorpusFormatError, Entity, KBDocument, Passage, validate_kb
-from ..views import span_view
 
 NAME = "my_corpus"  # TODO: lower_snake name, unique across the registry
 FILES = {  # TODO: the files each split needs, relative to the corpus folder in the data directory
@@ -48,7 +47,6 @@ CORPORA = (
         task_type="ner",  # TODO: ner | re | ee | dc | nli | sts | qa
         metric="entity_f1",  # TODO: one of mnlu_instruct.corpus.METRICS, the benchmark's official metric
         reader=read,
-        view=span_view,  # TODO: a view from mnlu_instruct.views
         folder=NAME,
         files=FILES,
         split_sizes={"train": 0, "validation": 0, "test": 0},  # TODO: documented example counts

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from ..corpus import Corpus
 from ..formats.iob_corpus import iob_reader
-from ..views import span_view
 
 NAME = "anatem"
 FILES = {"train": ("train.tsv",), "validation": ("devel.tsv",), "test": ("test.tsv",)}
@@ -24,7 +23,6 @@ CORPORA = (
         task_type="ner",
         metric="entity_f1",
         reader=iob_reader(NAME, FILES),
-        view=span_view,
         folder=NAME,
         files=FILES,
         split_sizes={"train": 5861, "validation": 2118, "test": 3830},
@@ -45,6 +43,5 @@ CORPORA = (
             ("Anatomy", "an anatomical entity: an organism subdivision, organ, tissue, cell, cellular component, "
                         "or body fluid or substance, e.g. 'liver', 'epithelium', 'T cells', 'serum'"),
         ),
-        extra={"excluded_document_ids": {}},
-    ),
+            ),
 )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from ..corpus import Corpus
 from ..formats.iob_corpus import iob_reader
-from ..views import span_view
 
 FILES = {
     "train": ("blurb_iob/train.tsv",),
@@ -26,7 +25,6 @@ CORPORA = (
         task_type="ner",
         metric="entity_f1",
         reader=iob_reader("bc2gm", FILES, type_map={"GENE": "Gene"}),
-        view=span_view,
         folder="bc2gm",
         files=FILES,
         split_sizes={"train": 12574, "validation": 2519, "test": 5038},

@@ -17,13 +17,13 @@ disease), not mention pairs; each concept must be the id of a mention of the abs
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from ..corpus import Corpus
 from ..formats.iob_corpus import iob_reader
 from ..formats.pubtator import read_pubtator, title_abstract_passages
 from ..schema import CorpusFormatError, Entity, KBDocument, Relation, validate_kb
-from ..views import span_view
 
 CHEMICAL = ("Chemical", "a chemical compound or drug (e.g. 'naloxone', 'lithium carbonate')")
 DISEASE = ("Disease", "a disease, disorder, syndrome or symptom (e.g. 'hypotension', 'delirium')")
@@ -88,10 +88,19 @@ def read_abstracts(folder: Path, split: str) -> Iterator[KBDocument]:
         yield validate_kb(doc, corpus="bc5cdr_abstracts", source=f"{path} (line {document.line})")
 
 
-COMMON = dict(
+
+BC5CDR_CHEM = Corpus(
+    name="bc5cdr_chem",
+    display_name="BC5CDR-chemical",
+    reader=iob_reader("bc5cdr_chem", CHEM_FILES),
+    files=CHEM_FILES,
+    split_sizes={"train": 4560, "validation": 4581, "test": 4797},
+    license=IOB_LICENSE,
+    description="Chemical mention recognition in PubMed abstracts, scored on the sentences of BLURB's IOB2 files.",
+    access=iob_access("chem"),
+    entity_types=(CHEMICAL,),
     task_type="ner",
     metric="entity_f1",
-    view=span_view,
     folder="bc5cdr",
     citation=CITATION,
     homepage=HOMEPAGE,
@@ -100,19 +109,9 @@ COMMON = dict(
 )
 
 CORPORA = (
-    Corpus(
-        name="bc5cdr_chem",
-        display_name="BC5CDR-chemical",
-        reader=iob_reader("bc5cdr_chem", CHEM_FILES),
-        files=CHEM_FILES,
-        split_sizes={"train": 4560, "validation": 4581, "test": 4797},
-        license=IOB_LICENSE,
-        description="Chemical mention recognition in PubMed abstracts, scored on the sentences of BLURB's IOB2 files.",
-        access=iob_access("chem"),
-        entity_types=(CHEMICAL,),
-        **COMMON,
-    ),
-    Corpus(
+    BC5CDR_CHEM,
+    replace(
+        BC5CDR_CHEM,
         name="bc5cdr_disease",
         display_name="BC5CDR-disease",
         reader=iob_reader("bc5cdr_disease", DISEASE_FILES),
@@ -122,9 +121,9 @@ CORPORA = (
         description="Disease mention recognition in PubMed abstracts, scored on the sentences of BLURB's IOB2 files.",
         access=iob_access("disease"),
         entity_types=(DISEASE,),
-        **COMMON,
     ),
-    Corpus(
+    replace(
+        BC5CDR_CHEM,
         name="bc5cdr_abstracts",
         display_name="BC5CDR (abstracts)",
         reader=read_abstracts,
@@ -141,6 +140,5 @@ CORPORA = (
             "https://github.com/cambridgeltl/bmip-2018) into bc5cdr/original/."
         ),
         entity_types=(CHEMICAL, DISEASE),
-        **COMMON,
     ),
 )

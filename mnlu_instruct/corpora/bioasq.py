@@ -23,7 +23,6 @@ from pathlib import Path
 
 from ..corpus import Corpus
 from ..schema import QA, CorpusFormatError
-from ..views import qa_view
 
 TRAINING = "BioASQ-training7b.zip"
 GOLDEN = "Task7BGoldenEnriched.zip"
@@ -135,7 +134,6 @@ CORPORA = (
         task_type="qa",
         metric="accuracy",
         reader=read,
-        view=qa_view,
         folder="bioasq",
         files=FILES,
         split_sizes={"train": 670, "validation": 75, "test": 140},

@@ -15,7 +15,7 @@ PubTator files; the text is the title, a space and the abstract. Two datasets:
 
 Overlap hygiene: every abstract listed in BioRED's ``OVERLAP_WITH_EVAL.json`` (PMIDs shared with BC5CDR,
 NCBI-disease or ChemProt, whichever split) is left out: 144 / 36 / 36 abstracts, listed in
-``extra["excluded_document_ids"]``. BioRED has 400 / 100 / 100 abstracts, 13,351 / 3,533 / 3,535 mentions
+``excluded_document_ids``. BioRED has 400 / 100 / 100 abstracts, 13,351 / 3,533 / 3,535 mentions
 and 4,178 / 1,162 / 1,163 relations; after the exclusion 256 / 64 / 64 abstracts remain, with 8,647 /
 2,249 / 2,416 mentions and 2,838 / 794 / 843 relations. ``split_sizes`` counts the examples after the
 exclusion: abstracts for ``biored`` (256 / 64 / 64), candidate pairs for ``biored_re`` (16,460 / 4,402 /
@@ -31,7 +31,6 @@ from pathlib import Path
 from ..corpus import Corpus
 from ..formats.pubtator import read_pubtator, title_abstract_passages
 from ..schema import CorpusFormatError, Entity, KBDocument, Relation, validate_kb
-from ..views import relation_view, span_view
 
 FILES = {"train": ("Train.PubTator",), "validation": ("Dev.PubTator",), "test": ("Test.PubTator",)}
 ENTITY_TYPES = (
@@ -210,43 +209,41 @@ def read_relations(folder: Path, split: str) -> Iterator[KBDocument]:
             yield validate_kb(doc, corpus="biored_re", source=str(path))
 
 
-_COMMON = {
-    "folder": "biored",
-    "files": FILES,
-    "license": "No licence stated (NCBI public download; BigBio: unknown); research use",
-    "citation": (
+
+BIORED_NER = Corpus(
+    name="biored",
+    display_name="BioRED (entities)",
+    task_type="ner",
+    metric="entity_f1",
+    reader=read_mentions,
+    split_sizes={"train": 256, "validation": 64, "test": 64},
+    description="Genes, diseases, chemicals, organisms, variants and cell lines in PubMed abstracts.",
+    excluded_document_ids=EXCLUDED,
+    folder="biored",
+    files=FILES,
+    license="No licence stated (NCBI public download; BigBio: unknown); research use",
+    citation=(
         "Luo L, Lai PT, Wei CH, Arighi CN, Lu Z. BioRED: a rich biomedical relation extraction dataset. "
         "Briefings in Bioinformatics. 2022;23(5):bbac282."
     ),
-    "homepage": "https://ftp.ncbi.nlm.nih.gov/pub/lu/BioRED/",
-    "role": "train",
-    "access": (
+    homepage="https://ftp.ncbi.nlm.nih.gov/pub/lu/BioRED/",
+    role="train",
+    access=(
         "Public: copy Train.PubTator, Dev.PubTator and Test.PubTator of BIORED.zip "
         "(https://ftp.ncbi.nlm.nih.gov/pub/lu/BioRED/BIORED.zip) into biored/."
     ),
-    "entity_types": ENTITY_TYPES,
-}
+    entity_types=ENTITY_TYPES,
+)
 
 CORPORA = (
-    Corpus(
-        name="biored",
-        display_name="BioRED (entities)",
-        task_type="ner",
-        metric="entity_f1",
-        reader=read_mentions,
-        view=span_view,
-        split_sizes={"train": 256, "validation": 64, "test": 64},
-        description="Genes, diseases, chemicals, organisms, variants and cell lines in PubMed abstracts.",
-        extra={"excluded_document_ids": EXCLUDED},
-        **_COMMON,
-    ),
-    Corpus(
+    BIORED_NER,
+    replace(
+        BIORED_NER,
         name="biored_re",
         display_name="BioRED (relations)",
         task_type="re",
         metric="relation_micro_f1",
         reader=read_relations,
-        view=relation_view,
         split_sizes={"train": 16460, "validation": 4402, "test": 5761},
         description="Document-level relations between the concepts of a PubMed abstract, as multiple choice.",
         labels=RELATION_LABELS,
@@ -255,7 +252,6 @@ CORPORA = (
             "What relation does the abstract state between {arg1} and {arg2}? Each is marked at one mention; "
             "the relation may be stated anywhere in the abstract."
         ),
-        extra={"excluded_document_ids": EXCLUDED},
-        **_COMMON,
+        excluded_document_ids=EXCLUDED,
     ),
 )

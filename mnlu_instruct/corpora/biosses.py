@@ -16,7 +16,6 @@ from pathlib import Path
 from ..corpus import Corpus
 from ..formats.tsv_rows import read_rows
 from ..schema import CorpusFormatError, Pair
-from ..views import pair_view
 
 ANNOTATIONS = "annotation_pairs_scores.tsv"
 FILES = {
@@ -75,7 +74,6 @@ CORPORA = (
         task_type="sts",
         metric="pearson",
         reader=read,
-        view=pair_view,
         folder="biosses",
         files=FILES,
         split_sizes={"train": 64, "validation": 16, "test": 20},

@@ -35,7 +35,6 @@ from ..corpus import Corpus
 from ..formats.chemprot_tsv import Abstract, GoldRelation, Mention, read_abstracts, read_entities, read_gold
 from ..formats.sentences import merge_spans, split_sentences
 from ..schema import Entity, KBDocument, Passage, Relation, validate_kb
-from ..views import relation_view
 
 NAME = "chemprot"
 NEGATIVE = "false"
@@ -136,7 +135,6 @@ CORPORA = (
         task_type="re",
         metric="relation_micro_f1",
         reader=read,
-        view=relation_view,
         folder="chemprot/original",
         files=FILES,
         split_sizes={"train": 18054, "validation": 11383, "test": 15672},

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from ..corpus import Corpus
 from ..schema import CorpusFormatError, Pair
-from ..views import pair_view
 
 NAME = "clinicalsts"
 TRAIN = "clinicalSTS2019.train.txt"
@@ -84,7 +83,6 @@ CORPORA = (
         task_type="sts",
         metric="pearson",
         reader=read,
-        view=pair_view,
         folder=NAME,
         files=FILES,
         split_sizes={"train": 1642, "test": 412},

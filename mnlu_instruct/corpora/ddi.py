@@ -29,7 +29,6 @@ from pathlib import Path
 from ..corpus import Corpus
 from ..formats import ddi_xml
 from ..schema import CorpusFormatError, Entity, KBDocument, Passage, Relation, validate_kb
-from ..views import relation_view
 
 NAME = "ddi"
 ARCHIVE = "original/DDICorpus-2013.zip"
@@ -130,7 +129,6 @@ CORPORA = (
         task_type="re",
         metric="relation_micro_f1",
         reader=read,
-        view=relation_view,
         folder="ddi",
         files=FILES,
         split_sizes={"train": 25296, "validation": 2496, "test": 5716},

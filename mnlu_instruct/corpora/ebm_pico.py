@@ -30,7 +30,6 @@ from pathlib import Path
 from ..corpus import Corpus
 from ..formats.conll import numbered_lines
 from ..schema import CorpusFormatError, Entity, KBDocument, Passage, validate_kb
-from ..views import span_view
 
 NAME = "ebm_pico"
 ROOT = "ebm_nlp_2_00"
@@ -172,7 +171,6 @@ CORPORA = (
         task_type="ner",
         metric="pico_word_f1",
         reader=read,
-        view=span_view,
         folder=NAME,
         files=FILES,
         split_sizes={"train": 3842, "validation": 960, "test": 191},

@@ -15,7 +15,6 @@ from pathlib import Path
 from ..corpus import Corpus
 from ..formats.tsv_rows import read_rows
 from ..schema import CorpusFormatError, Entity, KBDocument, Passage, Relation, validate_kb
-from ..views import relation_view
 
 NAME = "gad"
 HEADER = ("index", "sentence", "label")
@@ -65,7 +64,6 @@ CORPORA = (
         task_type="re",
         metric="relation_micro_f1",
         reader=read,
-        view=relation_view,
         folder="gad",
         files=FILES,
         split_sizes={"train": 4261, "validation": 535, "test": 534},

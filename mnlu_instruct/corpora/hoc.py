@@ -27,13 +27,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from ..corpus import Corpus
 from ..formats.conll import numbered_lines
 from ..formats.tsv_rows import read_rows
 from ..schema import CorpusFormatError, TextClassification
-from ..views import classification_view
 
 HALLMARKS = (
     ("activating invasion and metastasis", "Activating invasion and metastasis"),
@@ -161,9 +161,21 @@ BLUE_FILES = {
     "validation": ("blue/dev.tsv", TEXT_FOLDER),
     "test": ("blue/test.tsv", TEXT_FOLDER),
 }
-COMMON = dict(
+
+HOC_BLURB = Corpus(
+    name="hoc",
+    display_name="HoC (BLURB)",
+    metric="multilabel_micro_f1",
+    reader=hoc_reader("hoc", BLURB_FILES, same_sentence),
+    files=BLURB_FILES,
+    split_sizes={"train": 1295, "validation": 186, "test": 371},
+    description="Multi-label classification of PubMed abstracts into the 10 hallmarks of cancer (BLURB split).",
+    benchmarks=("blurb",),
+    access=(
+        "Public. The corpus text is sb895/Hallmarks-of-Cancer's text/<PMID>.txt (into hoc/original/text/); "
+        "hoc/blurb/{train,dev,test}.tsv are BLURB's data-generation output (data/HoC/*.tsv)."
+    ),
     task_type="dc",
-    view=classification_view,
     folder="hoc",
     license="GPL-3.0 (corpus authors' LICENSE); BLURB split index MIT",
     share_alike=True,
@@ -178,22 +190,9 @@ COMMON = dict(
 )
 
 CORPORA = (
-    Corpus(
-        name="hoc",
-        display_name="HoC (BLURB)",
-        metric="multilabel_micro_f1",
-        reader=hoc_reader("hoc", BLURB_FILES, same_sentence),
-        files=BLURB_FILES,
-        split_sizes={"train": 1295, "validation": 186, "test": 371},
-        description="Multi-label classification of PubMed abstracts into the 10 hallmarks of cancer (BLURB split).",
-        benchmarks=("blurb",),
-        access=(
-            "Public. The corpus text is sb895/Hallmarks-of-Cancer's text/<PMID>.txt (into hoc/original/text/); "
-            "hoc/blurb/{train,dev,test}.tsv are BLURB's data-generation output (data/HoC/*.tsv)."
-        ),
-        **COMMON,
-    ),
-    Corpus(
+    HOC_BLURB,
+    replace(
+        HOC_BLURB,
         name="hoc_blue",
         display_name="HoC (BLUE)",
         metric="example_f1",
@@ -206,6 +205,5 @@ CORPORA = (
             "Public. The corpus text is sb895/Hallmarks-of-Cancer's text/<PMID>.txt (into hoc/original/text/); "
             "hoc/blue/{train,dev,test}.tsv are the BLUE release's bert_data/hoc files."
         ),
-        **COMMON,
     ),
 )

@@ -15,7 +15,7 @@ compares them: ``split_doc`` reads the list with ``readlines()``, which keeps ea
 only the last line (without a newline) ever matches. BLUE's validation set is therefore one record, with
 11 positive instances. BLUE states 3,110 / 11 / 6,293 instances (positive relations); the number of
 candidates with ``false`` is not published, so ``split_sizes`` is left unset and the positive counts are
-in ``extra["positive_relations"]``.
+in ``relation_counts``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from pathlib import Path
 from ..corpus import Corpus
 from ..formats.i2b2 import Concept, read_concepts, read_lines, read_relations
 from ..schema import CorpusFormatError, Entity, KBDocument, Passage, Relation, validate_kb
-from ..views import relation_view
 
 NAME = "i2b2_2010"
 TRAIN_DIRS = ("concept_assertion_relation_training_data/beth", "concept_assertion_relation_training_data/partners")
@@ -174,7 +173,6 @@ CORPORA = (
         task_type="re",
         metric="relation_micro_f1",
         reader=read,
-        view=relation_view,
         folder=NAME,
         files=FILES,
         split_sizes={},
@@ -195,6 +193,6 @@ CORPORA = (
         labels=LABELS,
         negative_labels=("false",),
         question="What is the relation between the medical concepts {arg1} and {arg2}?",
-        extra={"positive_relations": {"train": 3110, "validation": 11, "test": 6293}},
+        relation_counts={"train": 3110, "validation": 11, "test": 6293},
     ),
 )

@@ -16,13 +16,13 @@ Each sentence is one example; its document id is the abstract's MEDLINE id.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from ..corpus import Corpus
 from ..formats.conll import read_conll, sentence_to_document
 from ..formats.iob_corpus import iob_reader
 from ..schema import KBDocument, validate_kb
-from ..views import span_view
 
 BLURB_FILES = {"train": ("blurb/train.tsv",), "validation": ("blurb/dev.tsv",), "test": ("blurb/test.tsv",)}
 OFFICIAL_TRAIN = "original/Genia4ERtask2.iob2"
@@ -57,10 +57,17 @@ def read_typed(folder: Path, split: str) -> Iterator[KBDocument]:
         yield validate_kb(doc, corpus="jnlpba_typed", source=f"{path} (line {sentence.line})")
 
 
-COMMON = dict(
+
+JNLPBA_MERGED = Corpus(
+    name="jnlpba",
+    display_name="JNLPBA (BLURB, types merged)",
+    reader=iob_reader("jnlpba", BLURB_FILES, default_type=MERGED_TYPE[0]),
+    files=BLURB_FILES,
+    description="Bio-entity recognition in GENIA abstracts, the five types merged into one as BLURB scores it.",
+    access="Public: BLURB's data-generation output data/JNLPBA/{train,dev,test}.tsv, as is, into jnlpba/blurb/.",
+    entity_types=(MERGED_TYPE,),
     task_type="ner",
     metric="entity_f1",
-    view=span_view,
     folder="jnlpba",
     license="GENIA Project licence: annotations CC BY 3.0 ('Corpus annotations (c) GENIA Project'); BLURB MIT",
     citation=(
@@ -73,17 +80,9 @@ COMMON = dict(
 )
 
 CORPORA = (
-    Corpus(
-        name="jnlpba",
-        display_name="JNLPBA (BLURB, types merged)",
-        reader=iob_reader("jnlpba", BLURB_FILES, default_type=MERGED_TYPE[0]),
-        files=BLURB_FILES,
-        description="Bio-entity recognition in GENIA abstracts, the five types merged into one as BLURB scores it.",
-        access="Public: BLURB's data-generation output data/JNLPBA/{train,dev,test}.tsv, as is, into jnlpba/blurb/.",
-        entity_types=(MERGED_TYPE,),
-        **COMMON,
-    ),
-    Corpus(
+    JNLPBA_MERGED,
+    replace(
+        JNLPBA_MERGED,
         name="jnlpba_typed",
         display_name="JNLPBA (five types)",
         reader=read_typed,
@@ -94,6 +93,5 @@ CORPORA = (
             "Genia4EReval2.iob2 from the test tarball Genia4ERtest.tar.gz, unchanged, into jnlpba/original/."
         ),
         entity_types=TYPES,
-        **COMMON,
     ),
 )

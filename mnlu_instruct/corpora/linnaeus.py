@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from ..corpus import Corpus
 from ..formats.iob_corpus import iob_reader
-from ..views import span_view
 
 NAME = "linnaeus"
 FILES = {"train": ("train.tsv",), "validation": ("devel.tsv",), "test": ("test.tsv",)}
@@ -23,7 +22,6 @@ CORPORA = (
         task_type="ner",
         metric="entity_f1",
         reader=iob_reader(NAME, FILES),
-        view=span_view,
         folder=NAME,
         files=FILES,
         split_sizes={"train": 11935, "validation": 4078, "test": 7142},
@@ -43,6 +41,5 @@ CORPORA = (
             ("Species", "a species or other organism name, scientific or common, e.g. 'Escherichia coli', "
                         "'mouse', 'patients' when it names humans"),
         ),
-        extra={"excluded_document_ids": {}},
-    ),
+            ),
 )

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from ..corpus import Corpus
 from ..schema import CorpusFormatError, Pair
-from ..views import pair_view
 
 NAME = "mednli"
 FILES = {
@@ -68,7 +67,6 @@ CORPORA = (
         task_type="nli",
         metric="accuracy",
         reader=read,
-        view=pair_view,
         folder=NAME,
         files=FILES,
         split_sizes={"train": 11232, "validation": 1395, "test": 1422},

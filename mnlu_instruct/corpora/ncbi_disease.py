@@ -23,13 +23,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from ..corpus import Corpus
 from ..formats.iob_corpus import iob_reader
 from ..formats.pubtator import read_pubtator, title_abstract_passages
 from ..schema import Entity, KBDocument, validate_kb
-from ..views import span_view
 
 ENTITY_TYPES = (
     (
@@ -83,10 +83,24 @@ def read_abstracts(folder: Path, split: str) -> Iterator[KBDocument]:
         yield validate_kb(doc, corpus="ncbi_disease_abstracts", source=f"{path} (line {document.line})")
 
 
-COMMON = dict(
+
+NCBI_DISEASE_IOB = Corpus(
+    name="ncbi_disease",
+    display_name="NCBI-disease",
+    reader=iob_reader("ncbi_disease", IOB_FILES),
+    files=IOB_FILES,
+    split_sizes={"train": 5424, "validation": 923, "test": 940},
+    license=f"CC BY 4.0 (MTL-Bioinformatics-2016 IOB conversion); corpus: {PUBLIC_DOMAIN}",
+    description=(
+        "Disease mention recognition in PubMed abstracts (one Disease type), scored on the sentences of "
+        "BLURB's IOB2 files."
+    ),
+    access=(
+        "Public: copy data/NCBI-disease-IOB/{train,devel,test}.tsv of "
+        "https://github.com/cambridgeltl/MTL-Bioinformatics-2016 (commit df0df02) into ncbi_disease/blurb_iob/."
+    ),
     task_type="ner",
     metric="entity_f1",
-    view=span_view,
     folder="ncbi_disease",
     citation=CITATION,
     homepage=HOMEPAGE,
@@ -96,24 +110,9 @@ COMMON = dict(
 )
 
 CORPORA = (
-    Corpus(
-        name="ncbi_disease",
-        display_name="NCBI-disease",
-        reader=iob_reader("ncbi_disease", IOB_FILES),
-        files=IOB_FILES,
-        split_sizes={"train": 5424, "validation": 923, "test": 940},
-        license=f"CC BY 4.0 (MTL-Bioinformatics-2016 IOB conversion); corpus: {PUBLIC_DOMAIN}",
-        description=(
-            "Disease mention recognition in PubMed abstracts (one Disease type), scored on the sentences of "
-            "BLURB's IOB2 files."
-        ),
-        access=(
-            "Public: copy data/NCBI-disease-IOB/{train,devel,test}.tsv of "
-            "https://github.com/cambridgeltl/MTL-Bioinformatics-2016 (commit df0df02) into ncbi_disease/blurb_iob/."
-        ),
-        **COMMON,
-    ),
-    Corpus(
+    NCBI_DISEASE_IOB,
+    replace(
+        NCBI_DISEASE_IOB,
         name="ncbi_disease_abstracts",
         display_name="NCBI-disease (abstracts)",
         reader=read_abstracts,
@@ -128,6 +127,5 @@ CORPORA = (
             f"Public: download NCBItrainset_corpus.txt, NCBIdevelopset_corpus.txt and NCBItestset_corpus.txt from "
             f"{HOMEPAGE} (or original-data/ of https://github.com/spyysalo/ncbi-disease) into ncbi_disease/original/."
         ),
-        **COMMON,
     ),
 )

@@ -13,7 +13,7 @@ absent attribute is "no" / "not stated").
 
 Overlap hygiene: every sentence of an abstract listed in PHEE's ``OVERLAP_WITH_EVAL.json`` (PMIDs shared
 with BC5CDR or the DDI corpus, whichever split) is left out: 33 / 5 / 7 abstracts, listed in
-``extra["excluded_document_ids"]``. PHEE has 2,898 / 961 / 968 sentences (3,006 / 1,003 / 1,010 events);
+``excluded_document_ids``. PHEE has 2,898 / 961 / 968 sentences (3,006 / 1,003 / 1,010 events);
 after the exclusion 2,823 / 941 / 950 sentences (2,929 / 982 / 992 events) remain. ``split_sizes`` counts
 examples: one span example per sentence plus the attribute questions, 14,475 / 4,847 / 4,902.
 """
@@ -26,7 +26,6 @@ from pathlib import Path
 
 from ..corpus import Corpus
 from ..schema import CorpusFormatError, Entity, Event, EventArgument, KBDocument, Passage, validate_kb
-from ..views import event_view
 
 NAME = "phee"
 FILES = {"train": ("train.json",), "validation": ("dev.json",), "test": ("test.json",)}
@@ -190,7 +189,6 @@ CORPORA = (
         task_type="ee",
         metric="entity_f1",
         reader=read,
-        view=event_view,
         folder=NAME,
         files=FILES,
         split_sizes={"train": 14475, "validation": 4847, "test": 4902},
@@ -205,6 +203,7 @@ CORPORA = (
         access="Public: copy data/json/{train,dev,test}.json of https://github.com/ZhaoyueSun/PHEE (commit 41489b0) "
                "into phee/.",
         entity_types=ENTITY_TYPES,
-        extra={"event_attributes": EVENT_ATTRIBUTES, "excluded_document_ids": EXCLUDED},
+        event_attributes=EVENT_ATTRIBUTES,
+        excluded_document_ids=EXCLUDED,
     ),
 )

@@ -16,7 +16,6 @@ from pathlib import Path
 from ..corpus import Corpus
 from ..formats.pubmedqa_json import DECISIONS, PQAEntry, read_ground_truth, read_pqal, read_splits
 from ..schema import QA, CorpusFormatError
-from ..views import qa_view
 
 DATA_FILE = "ori_pqal.json"
 SPLITS_FILE = "splits/pqal_splits.json"
@@ -71,7 +70,6 @@ CORPORA = (
         task_type="qa",
         metric="accuracy",
         reader=read,
-        view=qa_view,
         folder="pubmedqa",
         files=FILES,
         split_sizes={"train": 450, "validation": 50, "test": 500},

@@ -15,7 +15,7 @@ without disorders.
 
 Splits: test = the 100 test reports; train and validation = the 199 training reports, validation being
 the reports listed in ``devel_docids.txt`` (BLUE's ``split_development`` list). BLUE states 4,628 / 1,075 /
-5,195 mentions (``extra["mentions"]``); the number of sentences depends on the splitter and is not
+5,195 mentions (``mention_counts``); the number of sentences depends on the splitter and is not
 published, so ``split_sizes`` is left unset.
 """
 
@@ -30,7 +30,6 @@ from ..formats.clef_pipe import Mention, read_pipe
 from ..formats.knowtator import read_knowtator
 from ..formats.sentences import Span, merge_spans, split_sentences
 from ..schema import CorpusFormatError, Entity, KBDocument, Passage, validate_kb
-from ..views import span_view
 
 NAME = "share_clefe"
 TRAIN_REPORTS = "Task1TrainSetCorpus199/ALLREPORTS"
@@ -176,7 +175,6 @@ CORPORA = (
         task_type="ner",
         metric="entity_f1",
         reader=read,
-        view=span_view,
         folder=NAME,
         files=FILES,
         split_sizes={},
@@ -191,6 +189,6 @@ CORPORA = (
         restricted=True,
         access=ACCESS,
         entity_types=ENTITY_TYPES,
-        extra={"mentions": {"train": 4628, "validation": 1075, "test": 5195}},
+        mention_counts={"train": 4628, "validation": 1075, "test": 5195},
     ),
 )
