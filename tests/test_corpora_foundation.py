@@ -18,7 +18,6 @@ from mnlu_instruct.corpora import get_corpus
 from mnlu_instruct.corpus import METRICS, SPLITS, MissingCorpusError
 from mnlu_instruct.examples import ChoiceAnswer, SpanAnswer
 from mnlu_instruct.schema import CorpusFormatError, KBDocument
-from mnlu_instruct.views import qa_view, span_view
 
 SPLIT_SIZES = {
     "ncbi_disease": (5424, 923, 940),
@@ -216,10 +215,10 @@ def test_metadata_is_complete(name, data_dir):
     assert corpus.benchmarks == (("blurb",) if name.startswith(("ncbi", "pubmedqa")) else ("blue", "blurb"))
     assert all((data_dir / corpus.folder / path).is_file() for files in corpus.files.values() for path in files)
     if name == "pubmedqa":
-        assert (corpus.task_type, corpus.metric, corpus.view) == ("qa", "accuracy", qa_view)
+        assert (corpus.task_type, corpus.metric) == ("qa", "accuracy")
         assert corpus.license == "MIT"
     else:
-        assert (corpus.task_type, corpus.metric, corpus.view) == ("ner", "entity_f1", span_view)
+        assert (corpus.task_type, corpus.metric) == ("ner", "entity_f1")
         assert [t for t, _ in corpus.entity_types] == list(MENTIONS[name])
         assert all(len(definition) > 20 for _, definition in corpus.entity_types)
 
