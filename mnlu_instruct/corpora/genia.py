@@ -25,10 +25,12 @@ others differ only in how a double quote is written (JNLPBA's tokens use two bac
 and in the repeated UID below.
 
 Abstracts: 2,000 articles, 1,999 UIDs: UID 97218353 occurs twice with the same text; the later copy is read,
-as it is the more complete (59 terms against 47; the earlier lacks e.g. ``adenovirus DNA``). Overlap hygiene: all of GENIA is JNLPBA's training data (so JNLPBA is marked
-in-domain, :attr:`~mnlu_instruct.corpus.Corpus.in_domain_for`); the 10 abstracts that are also in the JNLPBA
-test set, and the 81 that contain a BC2GM sentence (any BC2GM split; BC2GM has no document ids, so sentences
-were searched in the text), are left out (:data:`EXCLUDED`): 1,908 abstracts remain.
+as it is the more complete (59 terms against 47; the earlier lacks e.g. ``adenovirus DNA``).
+
+Overlap hygiene: all of GENIA is JNLPBA's training data (so JNLPBA is marked in-domain,
+:attr:`~mnlu_instruct.corpus.Corpus.in_domain_for`); the 10 abstracts that are also in the JNLPBA test set, and
+the 81 that contain a BC2GM sentence (any BC2GM split; BC2GM has no document ids, so sentences were searched in
+the text), are left out (:data:`EXCLUDED`): 1,908 abstracts remain, with 47,888 mentions.
 """
 
 from __future__ import annotations

@@ -60,7 +60,7 @@ def read_abstract(path: Path, pmid: str, spans: list[tuple[int, int]]) -> KBDocu
     abstract_start = title_end
     while abstract_start < len(text) and text[abstract_start] == " ":
         abstract_start += 1
-    entities = []
+    entities: list[Entity] = []
     for start, end in sorted(spans):
         if not 0 <= start < end <= len(raw):
             raise CorpusFormatError(path, "annotation", f"span [{start}, {end}) outside the text (length {len(raw)})")
