@@ -4,8 +4,10 @@ mentions. Counts, ids, round trip and scoring are checked for every corpus by ``
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import tarfile
 from collections import Counter
 from functools import cache
 from pathlib import Path
@@ -190,6 +192,15 @@ def test_pubtator_skip_list_is_strict(tmp_path):
         list(read_pubtator(path, {("1", 8, 16), ("2", 0, 7)}))
 
 
+def test_pubtator_source_rejects_an_undeclared_type(tmp_path):
+    (tmp_path / "drugprot").mkdir()
+    text = _DOC.replace("8\t16\tHeadachX\tDisease", "9\t17\tHeadache\tOrgan")
+    (tmp_path / "drugprot" / "DrugProt_Test.PubTator").write_text(text)
+    with pytest.raises(CorpusFormatError, match="unknown entity type 'Organ'") as error:
+        list(get_corpus("drugprot").read("validation", tmp_path))
+    assert error.value.where == "line 4"
+
+
 # GENIA flattening -------------------------------------------------------------------------------------------
 
 
@@ -257,3 +268,20 @@ def test_pico_data_hmmcrowd_spans_trimmed(data_dir):
         for record in documents("pico_data", split, data_dir).values():
             assert "\n" not in record.text
             assert all(e.text[0] == e.text[0].strip() and e.text[0] for e in record.entities)
+
+
+@pytest.mark.parametrize(("member", "content", "message"), [
+    ("other.xml", b"<set/>", "missing from the archive"),
+    (genia.MEMBER, b"<set><article>\n<title></set>", "line 2"),
+    (genia.MEMBER, b"<set><article><articleinfo><bibliomisc>PMID:1</bibliomisc></articleinfo></article></set>",
+     "expected <bibliomisc>MEDLINE:<UID>"),
+])
+def test_genia_archive_errors_name_the_place(tmp_path, member, content, message):
+    (tmp_path / "genia").mkdir()
+    with tarfile.open(tmp_path / "genia" / genia.ARCHIVE, "w:gz") as archive:
+        info = tarfile.TarInfo(member)
+        info.size = len(content)
+        archive.addfile(info, io.BytesIO(content))
+    with pytest.raises(CorpusFormatError, match=re.escape(message)) as error:
+        list(get_corpus("genia").read("train", tmp_path))
+    assert error.value.path == str(tmp_path / "genia" / genia.ARCHIVE)
