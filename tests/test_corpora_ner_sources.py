@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mnlu_instruct.corpora import drugprot, genia, get_corpus, gnormplus, nlm_gene, pico_data, tmvar
+from mnlu_instruct.corpora import drugprot, genia, get_corpus, gnormplus, nlm_gene, pico_data, registry, tmvar
 from mnlu_instruct.formats.pubtator import read_pubtator
 from mnlu_instruct.schema import CorpusFormatError, KBDocument
 
@@ -62,6 +62,7 @@ def test_training_source_metadata(name):
     assert corpus.access and corpus.citation and corpus.homepage
     in_domain = {"genia": ("jnlpba", "jnlpba_typed"), "pico_data": ("ebm_pico",)}
     assert corpus.in_domain_for == in_domain.get(name, ())
+    assert all(registry()[other].role == "eval" for other in corpus.in_domain_for)
     assert set(corpus.excluded_document_ids) <= set(corpus.splits)
 
 
