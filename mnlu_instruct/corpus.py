@@ -57,8 +57,9 @@ class Corpus:
     ``view`` defaults to the view of the task type (:data:`mnlu_instruct.views.VIEWS`); declare it only
     where a corpus differs. ``event_attributes`` are the multiple-choice questions asked per event trigger
     (see :func:`~mnlu_instruct.views.event_view`); ``excluded_document_ids`` are, per split, the documents
-    the reader leaves out because an evaluation set holds them; ``mention_counts`` and ``relation_counts``
-    are documented annotation counts per split, where the release states them.
+    the reader leaves out because an evaluation set holds them; ``in_domain_for`` names the evaluation corpora
+    whose documents the source still shares (reports mark them in-domain); ``mention_counts`` and
+    ``relation_counts`` are documented annotation counts per split, where the release states them.
     """
 
     name: str
@@ -86,6 +87,8 @@ class Corpus:
     question: str = ""
     event_attributes: tuple[EventAttribute, ...] = ()
     excluded_document_ids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # evaluation corpora whose documents this source shares (reports mark them in-domain)
+    in_domain_for: tuple[str, ...] = ()
     mention_counts: Mapping[str, int] = field(default_factory=dict)
     relation_counts: Mapping[str, int] = field(default_factory=dict)
 

@@ -13,13 +13,15 @@ Every mention is checked against the text at its offsets. One quirk is accepted:
 training file has one mention column with two trailing spaces that the text does not have (PMID
 10923035, 711-761), so a mention matches when it equals the text or the text followed by trailing
 spaces; the mention's text is always the document's own text. Anything else that does not fit
-raises :class:`CorpusFormatError` naming the file and line.
+raises :class:`CorpusFormatError` naming the file and line, unless the caller lists the mention line as a
+known upstream mismatch (``skip``: ``(PMID, start, end)``): a listed line is left out, a listed line that
+matches its text or that the file does not have raises, so a skip list holds exactly what the file needs.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -30,6 +32,8 @@ from .conll import numbered_lines
 _ID_SEPARATORS = re.compile(r"[|,+;]")
 _INTEGER = re.compile(r"-?\d+")
 _TEXT_LINE = re.compile(r"([^\t|]+)\|([ta])\|(.*)")
+Mention = tuple[str, int, int]
+"""A mention line by ``(PMID, start, end)``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +75,12 @@ def split_ids(column: str) -> tuple[str, ...]:
 class _Document:
     """The document being read: filled line by line, checked as it goes."""
 
-    def __init__(self, path: Path, number: int, pmid: str, title: str) -> None:
+    def __init__(
+        self, path: Path, number: int, pmid: str, title: str, skip: Collection[Mention], skipped: set[Mention]
+    ) -> None:
         self.path = path
+        self.skip = skip
+        self.skipped = skipped
         self.line = number
         self.pmid = pmid
         self.title = title
@@ -114,11 +122,18 @@ class _Document:
             )
         text = f"{self.title} {self.abstract}"
         start, end, mention = int(cells[1]), int(cells[2]), cells[3]
-        if not 0 <= start < end <= len(text):
+        listed = (self.pmid, start, end) in self.skip
+        inside = 0 <= start < end <= len(text)
+        if not inside and not listed:
             raise self.fail(number, f"offsets [{start}, {end}) outside document {self.pmid} (length {len(text)})")
-        found = text[start:end]
+        found = text[start:end] if inside else ""
         if found != mention and found != mention.rstrip(" "):
+            if listed:
+                self.skipped.add((self.pmid, start, end))
+                return
             raise self.fail(number, f"mention {mention!r} differs from the text at [{start}, {end}): {found!r}")
+        if listed:
+            raise self.fail(number, f"mention {mention!r} at [{start}, {end}) is on the skip list but matches the text")
         ids = split_ids(cells[5]) if len(cells) > 5 else ()
         self.mentions.append(PubTatorMention(start, end, found, cells[4], ids, number, tuple(cells[5:])))
 
@@ -130,9 +145,13 @@ class _Document:
         )
 
 
-def read_pubtator(path: Path) -> Iterator[PubTatorDocument]:
-    """Yield the documents of a PubTator file, validating every line and every mention against the text."""
+def read_pubtator(path: Path, skip: Collection[Mention] = frozenset()) -> Iterator[PubTatorDocument]:
+    """Yield the documents of a PubTator file, validating every line and every mention against the text.
+
+    ``skip`` lists mention lines ``(PMID, start, end)`` known not to match their text upstream; they are left out.
+    """
     current: Optional[_Document] = None
+    skipped: set[Mention] = set()
     number = 0
     for number, line in numbered_lines(path):
         if not line.strip():
@@ -144,7 +163,7 @@ def read_pubtator(path: Path) -> Iterator[PubTatorDocument]:
         if text_line and text_line.group(2) == "t":
             if current is not None:
                 raise current.fail(number, f"title of {text_line.group(1)} before the blank line ending {current.pmid}")
-            current = _Document(path, number, text_line.group(1), text_line.group(3))
+            current = _Document(path, number, text_line.group(1), text_line.group(3), skip, skipped)
         elif current is None:
             raise CorpusFormatError(path, f"line {number}", f"expected a title line PMID|t|text, found {line[:80]!r}")
         elif text_line:
@@ -153,6 +172,9 @@ def read_pubtator(path: Path) -> Iterator[PubTatorDocument]:
             current.annotation_line(number, line)
     if current is not None:
         yield current.finish(number + 1)
+    missing = sorted(set(skip) - skipped)
+    if missing:
+        raise CorpusFormatError(path, "whole file", f"{len(missing)} skip-list mentions not in the file: {missing[:3]}")
 
 
 def title_abstract_passages(prefix: str, title_length: int, text_length: int) -> tuple[Passage, Passage]:
