@@ -115,6 +115,16 @@ def test_euadr_bad_row(tmp_path, row, message):
     assert error.value.path == str(folder / "EUADR_drug_disease.csv") and error.value.where == "line 2"
 
 
+def test_euadr_utf8_file_with_a_latin1_byte(tmp_path):
+    row = '"PA"\t1\t0\t"aspirin"\t0\t7\t"Chemicals & Drugs"\t"pain"\t12\t16\t"Diseases & Disorders"\t"aspirin for pain"'
+    folder = _euadr_folder(tmp_path, row)
+    path = folder / "EUADR_drug_disease.csv"
+    path.write_bytes(path.read_bytes() + row.replace("pain", "p\xe4in").encode("latin-1") + b"\n")
+    with pytest.raises(CorpusFormatError, match="not valid UTF-8") as error:
+        list(get_corpus("euadr").read("train", tmp_path))
+    assert error.value.path == str(path) and error.value.where == "line 3"
+
+
 # NLI4CT ----------------------------------------------------------------------------------------------------
 
 
@@ -287,6 +297,16 @@ def test_czi_drsm_unknown_category(tmp_path):
     with pytest.raises(CorpusFormatError, match="unknown category '9.9. ASTROLOGY'") as error:
         list(get_corpus("czi_drsm").read("train", tmp_path))
     assert error.value.where == "record at line 2 (PMID 1)"
+
+
+def test_czi_drsm_field_over_the_csv_limit(tmp_path):
+    folder = tmp_path / "czi_drsm" / "v1"
+    folder.mkdir(parents=True)
+    record = f'1\t"A title"\t"{"x" * 200_000}"\tcystic fibrosis\t2.1. DISEASE MECHANISM\t\t5\t"x"'
+    (folder / "initial_gold_standard_data_2022_01_03.tsv").write_text("\t".join(CZI_HEADER) + f"\n\n{record}\n")
+    with pytest.raises(CorpusFormatError, match="malformed quoting") as error:
+        list(get_corpus("czi_drsm").read("train", tmp_path))
+    assert error.value.where == "record at line 3"
 
 
 # MTSamples -------------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,24 +61,27 @@ def split_of(pmid: str) -> str:
 
 def gold_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """``(line number where the record starts, cells)`` of each record, after checking the header."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle, delimiter="\t", quotechar='"')
-        start = 1
-        try:
-            for cells in reader:
-                if start == 1:
-                    if tuple(cells) != HEADER:
-                        raise CorpusFormatError(path, "line 1", f"expected the header {HEADER}, found {tuple(cells)}")
-                elif cells:
-                    if len(cells) != len(HEADER):
-                        found = f"expected {len(HEADER)} columns, found {len(cells)}"
-                        raise CorpusFormatError(path, f"record at line {start}", found)
-                    yield start, cells
-                start = reader.line_num + 1
-        except UnicodeDecodeError as error:
-            raise CorpusFormatError(path, f"line {reader.line_num + 1}", f"not valid UTF-8 ({error.reason})") from None
-        except csv.Error as error:
-            raise CorpusFormatError(path, f"record at line {start}", f"malformed quoting ({error})") from None
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise CorpusFormatError(path, f"line {line}", f"not valid UTF-8 ({error.reason})") from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quotechar='"')
+    start = 1
+    try:
+        for cells in reader:
+            if start == 1:
+                if tuple(cells) != HEADER:
+                    raise CorpusFormatError(path, "line 1", f"expected the header {HEADER}, found {tuple(cells)}")
+            elif cells:
+                if len(cells) != len(HEADER):
+                    found = f"expected {len(HEADER)} columns, found {len(cells)}"
+                    raise CorpusFormatError(path, f"record at line {start}", found)
+                yield start, cells
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise CorpusFormatError(path, f"record at line {start}", f"malformed quoting ({error})") from None
 
 
 def read(folder: Path, split: str) -> Iterator[TextClassification]:

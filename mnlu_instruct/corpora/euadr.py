@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,26 +66,25 @@ def split_of(pmid: str) -> str:
 
 def _rows(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
     """``(line number, cells)`` of each data row, after checking the header."""
-    with open(path, encoding=encoding, newline="") as handle:
-        reader = csv.reader(handle, delimiter="\t", quotechar='"')
-        try:
-            for cells in reader:
-                if reader.line_num == 1:
-                    if tuple(cells) != HEADER:
-                        raise CorpusFormatError(path, "line 1", f"expected the header {HEADER}, found {tuple(cells)}")
-                    continue
-                if not cells:
-                    continue
+    raw = path.read_bytes()
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise CorpusFormatError(path, f"line {line}", f"not valid {encoding.upper()} ({error.reason})") from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quotechar='"')
+    try:
+        for cells in reader:
+            if reader.line_num == 1:
+                if tuple(cells) != HEADER:
+                    raise CorpusFormatError(path, "line 1", f"expected the header {HEADER}, found {tuple(cells)}")
+            elif cells:
                 if len(cells) != len(HEADER):
-                    raise CorpusFormatError(
-                        path, f"line {reader.line_num}", f"expected {len(HEADER)} columns, found {len(cells)}"
-                    )
+                    found = f"expected {len(HEADER)} columns, found {len(cells)}"
+                    raise CorpusFormatError(path, f"line {reader.line_num}", found)
                 yield reader.line_num, cells
-        except UnicodeDecodeError as error:
-            where = f"line {reader.line_num + 1}"
-            raise CorpusFormatError(path, where, f"not valid {encoding.upper()} ({error.reason})") from None
-        except csv.Error as error:
-            raise CorpusFormatError(path, f"line {reader.line_num}", f"malformed quoting ({error})") from None
+    except csv.Error as error:
+        raise CorpusFormatError(path, f"line {reader.line_num}", f"malformed quoting ({error})") from None
 
 
 def _mention(path: Path, number: int, sentence: str, text: str, start: str, end: str, type_: str) -> Mention:
