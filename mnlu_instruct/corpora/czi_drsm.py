@@ -35,12 +35,16 @@ CATEGORIES = (
     ("0.1", "DISEASE NOMENCLATURE", "Disease nomenclature"),
     ("0.2", "RELATED DISEASES", "Related diseases"),
     ("0.3", "OTHER", "Other"),
-    ("1.1", "CLINICAL CHARACTERISTICS OR DISEASE PATHOLOGY", "Clinical characteristics or disease pathology"),
+    ("1.1", "CLINICAL CHARACTERISTICS OR DISEASE PATHOLOGY",
+     "Clinical characteristics or disease pathology (signs and symptoms, effects on the body, clinical tests, "
+     "diagnosis)"),
     ("1.2", "QUALITY OF LIFE", "Quality of life"),
-    ("1.3", "THERAPEUTICS IN THE CLINIC", "Therapeutics in the clinic"),
+    ("1.3", "THERAPEUTICS IN THE CLINIC", "Therapeutics in the clinic (how treatments work in clinical practice, "
+                                          "outside clinical trials)"),
     ("1.4", "EPIDEMIOLOGY", "Epidemiology"),
     ("1.5", "INFLUENCE OF GEOGRAPHY OR ENVIRONMENT", "Influence of geography or environment"),
-    ("2.1", "DISEASE MECHANISM", "Disease mechanism"),
+    ("2.1", "DISEASE MECHANISM", "Disease mechanism (the genes, molecular pathways or physiology behind the "
+                                 "disease)"),
     ("2.2", "NORMAL BIOLOGY", "Normal biology"),
     ("2.3", "NON IN-VIVO HUMAN MODEL SYSTEM", "Non-in-vivo human or non-human model system"),
     ("2.4", "IN-VIVO HUMAN BASIC SCIENCE STUDIES", "In-vivo human basic science studies"),
@@ -48,7 +52,8 @@ CATEGORIES = (
     ("3.1", "THERAPEUTIC HYPOTHESIS", "Therapeutic hypothesis"),
     ("3.2", "DRUG MECHANISM", "Drug mechanism"),
     ("3.3", "PRECLINICAL THERAPEUTICS", "Preclinical therapeutics"),
-    ("3.4", "PATIENT-BASED THERAPEUTICS", "Patient-based therapeutics"),
+    ("3.4", "PATIENT-BASED THERAPEUTICS", "Patient-based therapeutics (clinical trials, post-marketing drug "
+                                          "surveillance, drug repurposing)"),
 )
 """``(code, name as in the file, option text)`` of each category the gold set uses."""
 _CODE_OF = {f"{code}. {name}": code for code, name, _ in CATEGORIES}
@@ -123,8 +128,9 @@ CORPORA = (
         split_sizes={"train": 927, "validation": 100},
         license="CC0 1.0 Universal (public-domain dedication), per the authors' LICENSE",
         citation=(
-            "Chan Zuckerberg Initiative. DRSM-corpus: the Disease Research State Model corpus of rare-disease "
-            "research articles. https://github.com/chanzuckerberg/DRSM-corpus (v1, 2022)."
+            "DRSM-corpus: an annotated literature corpus for NLP studies of 'Disease Research State' (Chan "
+            "Zuckerberg Initiative), https://github.com/chanzuckerberg/DRSM-corpus, v1 (2022). The authors cite "
+            "no paper."
         ),
         homepage="https://github.com/chanzuckerberg/DRSM-corpus",
         description=(
