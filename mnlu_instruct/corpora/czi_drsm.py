@@ -16,12 +16,12 @@ PMID is 0 modulo 10, else to ``train``: 927 / 100 articles (dropped: 92 / 7).
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..corpus import Corpus
+from ..holdout import holdout_split
 from ..schema import CorpusFormatError, TextClassification
 
 NAME = "czi_drsm"
@@ -58,10 +58,6 @@ CATEGORIES = (
 """``(code, name as in the file, option text)`` of each category the gold set uses."""
 _CODE_OF = {f"{code}. {name}": code for code, name, _ in CATEGORIES}
 
-
-def split_of(pmid: str) -> str:
-    """``validation`` for the articles whose PMID hashes to 0 modulo 10, else ``train``."""
-    return "validation" if int(hashlib.sha256(pmid.encode()).hexdigest(), 16) % 10 == 0 else "train"
 
 
 def gold_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -108,7 +104,7 @@ def read(folder: Path, split: str) -> Iterator[TextClassification]:
             continue
         if not title:
             raise CorpusFormatError(path, where, "no title")
-        if split_of(pmid) != split:
+        if holdout_split(pmid) != split:
             continue
         labels = tuple(dict.fromkeys(_CODE_OF[value] for value in (primary, secondary) if value))
         yield TextClassification(

@@ -18,12 +18,12 @@ of its PMID is 0 modulo 10, else to ``train`` (149 / 19 abstracts, 421 / 34 sent
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..corpus import Corpus
+from ..holdout import holdout_split
 from ..schema import CorpusFormatError, Entity, KBDocument, Passage, Relation, validate_kb
 
 NAME = "euadr"
@@ -58,10 +58,6 @@ _TYPE_NAMES = frozenset(name for name, _ in ENTITY_TYPES)
 Mention = tuple[str, int, int, str]
 """``(text, start, end, type)`` of one argument in its sentence."""
 
-
-def split_of(pmid: str) -> str:
-    """``validation`` for the abstracts whose PMID hashes to 0 modulo 10, else ``train``."""
-    return "validation" if int(hashlib.sha256(pmid.encode()).hexdigest(), 16) % 10 == 0 else "train"
 
 
 def _rows(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
@@ -150,7 +146,7 @@ def read_file(path: Path, encoding: str, split: str) -> Iterator[KBDocument]:
             earlier = current.pairs[pair]
             raise CorpusFormatError(path, f"line {number}", f"pair labelled {label} here but {earlier} on a line above")
     for (pmid, _), gathered in sentences.items():
-        if split_of(pmid) == split:
+        if holdout_split(pmid) == split:
             yield validate_kb(gathered.record(path.stem.removeprefix("EUADR_")), corpus=NAME, source=str(path))
 
 

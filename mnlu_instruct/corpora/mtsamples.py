@@ -19,7 +19,6 @@ else to ``train``: 4,453 / 513 notes (dropped: 30 / 3).
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import replace
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from ..corpus import Corpus
 from ..examples import Example
+from ..holdout import holdout_split
 from ..schema import CorpusFormatError, TextClassification
 from ..views import classification_view
 
@@ -75,11 +75,6 @@ Note = tuple[int, str, str]
 """``(note_id, medical_specialty, transcription)``; the transcription is empty where the file has NA."""
 
 
-def split_of(note_id: int) -> str:
-    """``validation`` for the notes whose id hashes to 0 modulo 10, else ``train``."""
-    return "validation" if int(hashlib.sha256(str(note_id).encode()).hexdigest(), 16) % 10 == 0 else "train"
-
-
 def _text(value: object) -> str:
     """A cell of a string column; R's NA (pandas ``NA``) is the empty string."""
     return value if isinstance(value, str) else ""
@@ -121,7 +116,7 @@ def read(folder: Path, split: str) -> Iterator[TextClassification]:
         seen.add(note_id)
         if specialty not in _KEPT and specialty not in GROUPED:
             raise CorpusFormatError(path, where, f"unknown medical_specialty {specialty!r}")
-        if not transcription or split_of(note_id) != split:
+        if not transcription or holdout_split(str(note_id)) != split:
             continue
         yield TextClassification(
             id=f"{NAME}-{note_id}",

@@ -14,7 +14,6 @@ split is held out by premise: a pair goes to ``validation`` when the SHA-256 of 
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import zlib
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus import Corpus
+from ..holdout import holdout_split
 from ..schema import CorpusFormatError, Pair
 
 NAME = "snli"
@@ -36,10 +36,6 @@ LABELS = (
 )
 _LABEL_NAMES = frozenset(name for name, _ in LABELS)
 
-
-def split_of(caption_id: str) -> str:
-    """``validation`` for the premises whose caption id hashes to 0 modulo 10, else ``train``."""
-    return "validation" if int(hashlib.sha256(caption_id.encode()).hexdigest(), 16) % 10 == 0 else "train"
 
 
 def gzip_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -77,7 +73,7 @@ def read(folder: Path, split: str) -> Iterator[Pair]:
     """The split's labelled pairs of the train prefix, then dev, then test (``-`` rows left out)."""
     for name in SOURCE_FILES:
         for _, row in labelled_rows(folder / name):
-            if row["gold_label"] != NO_GOLD and split_of(row["captionID"]) == split:
+            if row["gold_label"] != NO_GOLD and holdout_split(row["captionID"]) == split:
                 yield Pair(
                     id=f"{NAME}-{row['pairID']}",
                     document_id=row["captionID"],
