@@ -218,11 +218,12 @@ def rouge_l(golds: Sequence[str], preds: Sequence[str]) -> dict[str, float]:
     """ROUGE-L (Lin 2004) of each prediction against its reference, averaged over examples: precision,
     recall and F of the longest common subsequence of tokens.
 
-    Computed with the ``rouge-score`` package: ``RougeScorer(["rougeL"], use_stemmer=True)``, i.e.
+    Computed with the ``rouge-score`` package as ``RougeScorer(["rougeL"], use_stemmer=True)`` scores: the
     sentence-level ``rougeL`` (one LCS over the whole text, line breaks are plain whitespace; not
     ``rougeLsum``), its default tokenizer (lower-cased ``[a-z0-9]+`` runs; words longer than 3 characters
     Porter-stemmed), F with beta = 1, and the plain mean over examples (no bootstrap aggregation). A text
-    with no token on either side scores 0. It scores our own held-out summaries, not a benchmark.
+    with no token on either side scores 0; a prediction identical to its reference scores 1 without the LCS
+    table (the same value). It scores our own held-out summaries, not a benchmark.
     """
     if len(golds) != len(preds):
         raise ValueError(f"rouge_l: {len(golds)} references against {len(preds)} predictions")

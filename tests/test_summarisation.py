@@ -13,9 +13,10 @@ import pytest
 from golden_examples import GOLDEN_EXAMPLES
 from hypothesis import given
 from hypothesis import strategies as st
-from rouge_score import rouge_scorer
+from rouge_score import rouge_scorer  # type: ignore[import-untyped]
 
 from mnlu_instruct.answer_format import format_answer
+from mnlu_instruct.cli import main
 from mnlu_instruct.corpora import get_corpus
 from mnlu_instruct.corpora.cdsr import EXCLUDED, doi_key, read_export, split_list
 from mnlu_instruct.corpus import MissingCorpusError
@@ -161,6 +162,19 @@ def test_aci_bench_splits_hold_every_encounter_once(aci):
     assert validation == [f"D2N{n:03d}" for n in range(68, 88)]
     # train.csv, then the three test sets (MEDIQA-Chat B, C, MEDIQA-Sum C) as training material
     assert train == [f"D2N{n:03d}" for n in [*range(1, 68), *range(88, 208)]]
+
+
+def test_mnlu_score_on_a_validation_set(aci, data_dir, tmp_path, capsys):
+    examples = aci["validation"]
+    rows = [{"id": e.id, "prediction": e.answer.text} for e in examples]
+    rows[0]["prediction"] = ""
+    path = tmp_path / "predictions.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows[:-1]), encoding="utf-8")
+    assert main(["score", "aci_bench", str(path), "--split", "validation", "--data-dir", str(data_dir)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["metric"], result["split"], result["n"]) == ("rouge_l", "validation", 20)
+    assert result["score"] == pytest.approx(18 / 20)  # one empty, one missing, 18 gold
+    assert (result["parse_failures"], result["missing_ids"]) == (1, 1)
 
 
 def test_aci_bench_dialogue_to_note(aci):

@@ -10,18 +10,19 @@ takes, in this order of preference:
   119,924 / 6,633 / 6,658 articles according to a public preprocessing script; not counted here), read as
   train / validation / test;
 - else the 100-article sample ``sample/train.txt``, ``sample/validation.txt``, ``sample/test.txt`` (80 / 10 / 10
-  articles, lines 1-80, 81-90 and 91-100 of the official train file as a third party cut it; all three are
-  official training articles, so here the sample's own split names are used and its validation set is our
-  held-out set). ``split_sizes`` are the sample's counts (below).
+  articles: lines 1-80, 81-90 and 91-100 of the official train file as a third party cut it, so all 100 are
+  official training articles; the reader keeps the third party's file names as splits, which makes its
+  validation file our held-out set). ``split_sizes`` are the sample's counts (below).
 
 Only some of the official files present is an error that names the missing ones (mixing the release with
 the sample would put official training articles into the validation set). One record per article: the
 sentences of the article are the text, the abstract's sentences (``<S>``/``</S>`` removed) the summary, each
 joined by single spaces with runs of whitespace (line breaks inside sentences) made one space, and kept whole
 (no truncation). An article whose text or abstract is empty is skipped: 3 of the sample's train articles have
-``article_text`` ``[""]`` (PMC1637871, PMC1469534, PMC4151783; figure-only or supplement-only entries), so the
-sample gives 77 / 10 / 10 records. No overlap with the BLUE/BLURB evaluation documents was found (PMC ids
-cannot be matched with PMIDs offline; the sample's abstracts were compared by word 8-grams).
+``article_text`` ``[""]`` (PMC1637871, PMC1469534, PMC4151783; their only section is "Images" or
+"Supplementary Material"), so the sample gives 77 / 10 / 10 records. No overlap with the BLUE/BLURB evaluation
+documents was found (PMC ids cannot be matched with PMIDs offline; the sample's abstracts were compared by
+word 8-grams).
 """
 
 from __future__ import annotations
