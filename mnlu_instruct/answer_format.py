@@ -7,6 +7,8 @@ Span extraction, one line per asked type in the instruction's order::
 
 Multiple choice, one line per selected option: ``(B) option text``.
 
+Free text (summarisation): the text itself, without outer whitespace.
+
 A mention is written as a JSON string when plain writing would be ambiguous (it contains ``...`` or a
 line break, reads as the ``None`` marker, starts with a double quote, or has outer whitespace), so that
 ``parse.parse_answer(format_answer(example), example)`` always gives the gold answer back.
@@ -17,7 +19,7 @@ from __future__ import annotations
 import json
 import string
 
-from .examples import ChoiceAnswer, Example, SpanAnswer
+from .examples import ChoiceAnswer, Example, SpanAnswer, TextAnswer
 
 SPAN_SEPARATOR = " ... "
 NONE_MARKER = "None"
@@ -72,8 +74,18 @@ def format_choices(answer: ChoiceAnswer, options: tuple[str, ...]) -> str:
     return "\n".join(f"({option_letter(i)}) {options[i]}" for i in sorted(set(answer.selected)))
 
 
+def format_text(example: Example, answer: TextAnswer) -> str:
+    """A free-text target: the text without outer whitespace, which may not be empty."""
+    text = answer.text.strip()
+    if not text:
+        raise ValueError(f"example {example.id}: a free-text answer may not be empty")
+    return text
+
+
 def format_answer(example: Example) -> str:
     """The target text of ``example``."""
+    if isinstance(example.answer, TextAnswer):
+        return format_text(example, example.answer)
     if isinstance(example.answer, SpanAnswer):
         return format_spans(example.answer)
     if len(example.options) > len(LETTERS):

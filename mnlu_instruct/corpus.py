@@ -12,7 +12,7 @@ from .examples import Example
 from .schema import Record
 
 SPLITS = ("train", "validation", "test")
-TASK_TYPES = ("ner", "re", "ee", "dc", "nli", "sts", "qa")
+TASK_TYPES = ("ner", "re", "ee", "dc", "nli", "sts", "qa", "summ")
 METRICS = (
     "entity_f1",
     "relation_micro_f1",
@@ -21,6 +21,7 @@ METRICS = (
     "pearson",
     "accuracy",
     "pico_word_f1",
+    "rouge_l",
 )
 DATA_DIR_ENV = "MNLU_DATA_DIR"
 
@@ -107,7 +108,7 @@ class Corpus:
     def locate(self, data_dir: Union[str, Path, None] = None, split: Optional[str] = None) -> Path:
         """The corpus folder; raises :class:`MissingCorpusError` naming what to obtain and where."""
         folder = resolve_data_dir(data_dir) / self.folder
-        wanted = self.files[split] if split else tuple(f for fs in self.files.values() for f in fs)
+        wanted = self.files[split] if split else tuple(dict.fromkeys(f for fs in self.files.values() for f in fs))
         missing = [name for name in wanted if not (folder / name).exists()]
         if missing:
             how = self.access or f"see {self.homepage}"

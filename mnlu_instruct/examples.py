@@ -1,4 +1,4 @@
-"""One prompt unit (an :class:`Example`) and the two answer shapes of the unified format.
+"""One prompt unit (an :class:`Example`) and the three answer shapes of the unified format.
 
 Readers yield schema records; a task view (``views.py``) turns each record into one or more
 examples. The renderer, the parser and the scorer all work on examples, so training data,
@@ -28,7 +28,14 @@ class ChoiceAnswer:
     selected: tuple[int, ...]
 
 
-Answer = Union[SpanAnswer, ChoiceAnswer]
+@dataclass(frozen=True, slots=True)
+class TextAnswer:
+    """Free text (summarisation): the answer is the text itself, without outer whitespace."""
+
+    text: str
+
+
+Answer = Union[SpanAnswer, ChoiceAnswer, TextAnswer]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +71,10 @@ class Example:
 
     @property
     def shape(self) -> str:
-        """``"spans"`` or ``"choice"``: which answer grammar this example uses."""
-        return "spans" if isinstance(self.answer, SpanAnswer) else "choice"
+        """``"spans"``, ``"choice"`` or ``"text"``: which answer grammar this example uses."""
+        if isinstance(self.answer, SpanAnswer):
+            return "spans"
+        return "text" if isinstance(self.answer, TextAnswer) else "choice"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON- and Arrow-friendly dict; :meth:`from_dict` inverts it."""
@@ -85,13 +94,18 @@ class Example:
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
-    """``{"spans": [[type, [mention, ...]], ...]}`` or ``{"selected": [index, ...]}``."""
+    """``{"spans": [[type, [mention, ...]], ...]}``, ``{"selected": [index, ...]}`` or ``{"text": text}``
+    (the other keys ``None``; only a free-text answer has the ``text`` key)."""
+    if isinstance(answer, TextAnswer):
+        return {"spans": None, "selected": None, "text": answer.text}
     if isinstance(answer, SpanAnswer):
         return {"spans": [[type_, list(mentions)] for type_, mentions in answer.spans], "selected": None}
     return {"spans": None, "selected": list(answer.selected)}
 
 
 def answer_from_dict(row: dict[str, Any]) -> Answer:
+    if row.get("text") is not None:
+        return TextAnswer(row["text"])
     if row.get("spans") is not None:
         return SpanAnswer(tuple((type_, tuple(mentions)) for type_, mentions in row["spans"]))
     return ChoiceAnswer(tuple(row["selected"]))

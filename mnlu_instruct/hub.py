@@ -37,12 +37,13 @@ CHART = "assets/composition.png"
 FOLDER_ENTRIES = {CARD_NAME, "data", "assets"}
 TASK_NAMES = {"ner": "Named entity recognition", "re": "Relation extraction", "ee": "Event extraction",
               "dc": "Document classification", "nli": "Natural language inference",
-              "sts": "Semantic textual similarity", "qa": "Question answering"}
+              "sts": "Semantic textual similarity", "qa": "Question answering", "summ": "Summarisation"}
 TASK_CATEGORIES = {"ner": "token-classification", "ee": "token-classification", "re": "text-classification",
                    "dc": "text-classification", "nli": "text-classification", "sts": "sentence-similarity",
-                   "qa": "question-answering"}
+                   "qa": "question-answering", "summ": "summarization"}
 HUB_TASK_CATEGORIES = frozenset({"text-generation", "token-classification", "text-classification",
-                                 "sentence-similarity", "question-answering", "zero-shot-classification"})
+                                 "sentence-similarity", "question-answering", "zero-shot-classification",
+                                 "summarization"})
 HUB_LICENSES = frozenset({
     "apache-2.0", "mit", "cc0-1.0", "pddl", "odc-by", "cc-by-2.0", "cc-by-3.0", "cc-by-4.0", "cc-by-sa-3.0",
     "cc-by-sa-4.0", "cc-by-nc-2.0", "cc-by-nc-3.0", "cc-by-nc-4.0", "cc-by-nd-4.0", "cc-by-nc-sa-3.0",

@@ -3,7 +3,8 @@
 Forgiving in form, strict in meaning: case, spacing, bullets, a trailing period and chat chatter
 around the answer are tolerated; unknown types and option letters are ignored and reported; an
 output with no readable answer is a parse failure (``failed=True``, ``answer=None``), which the
-scorer counts and scores as an empty answer.
+scorer counts and scores as an empty answer. A free-text answer is the output itself, stripped;
+only an empty output fails.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .answer_format import LETTERS, is_none_marker
-from .examples import Answer, ChoiceAnswer, Example, SpanAnswer
+from .examples import Answer, ChoiceAnswer, Example, SpanAnswer, TextAnswer
 
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 _LETTER_AT_START = re.compile(r"^\(?([A-Za-z])\)(?=\s|$)")
@@ -161,10 +162,18 @@ def parse_choices(text: str, options: tuple[str, ...], multi_label: bool) -> Par
     return ParsedAnswer(ChoiceAnswer(chosen), False, unknown_seen)
 
 
+def parse_text(text: str) -> ParsedAnswer:
+    """A free-text answer: the output without outer whitespace; an empty one is a failure."""
+    stripped = text.strip()
+    return ParsedAnswer(TextAnswer(stripped), False) if stripped else ParsedAnswer(None, True)
+
+
 def parse_answer(text: str, example: Example) -> ParsedAnswer:
     """Parse a model output for ``example``, in the example's answer shape. Never raises."""
     if not isinstance(text, str) or not text.strip():
         return ParsedAnswer(None, True)
+    if isinstance(example.answer, TextAnswer):
+        return parse_text(text)
     if isinstance(example.answer, SpanAnswer):
         return parse_spans(text, tuple(name for name, _ in example.types))
     return parse_choices(text, example.options, example.multi_label)

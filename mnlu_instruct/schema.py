@@ -1,4 +1,4 @@
-"""Typed records every corpus reader yields, after BigBio's unified schemas.
+"""Typed records every corpus reader yields, after BigBio's unified schemas (and a summary record).
 
 Offsets are half-open ``[start, end)`` character offsets into ``KBDocument.text``;
 a span is a tuple of such pairs so that discontiguous mentions fit. Validation is
@@ -137,7 +137,18 @@ class TextClassification:
     labels: tuple[str, ...] = field(default=())
 
 
-Record = Union[KBDocument, Pair, QA, TextClassification]
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """A source text and its reference summary (summarisation): a dialogue and its note, an article
+    and its abstract, a review abstract and its plain-language summary."""
+
+    id: str
+    document_id: str
+    text: str
+    summary: str
+
+
+Record = Union[KBDocument, Pair, QA, TextClassification, Summary]
 
 
 def _where(corpus: str, source: str, document_id: str) -> str:
@@ -193,3 +204,11 @@ def validate_kb(doc: KBDocument, *, corpus: str, source: str) -> KBDocument:
                     f"{argument.role} points at unknown entity {argument.ref_id!r}"
                 )
     return doc
+
+
+def validate_summary(record: Summary, *, corpus: str, source: str) -> Summary:
+    """Raise :class:`SchemaError` when the text or the summary is blank; return the record unchanged."""
+    for name in ("text", "summary"):
+        if not getattr(record, name).strip():
+            raise SchemaError(f"{_where(corpus, source, record.document_id)}: the {name} is empty")
+    return record

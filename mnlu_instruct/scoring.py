@@ -18,12 +18,13 @@ from typing import Optional, Union
 from . import metrics
 from .answer_format import LETTERS
 from .corpus import METRICS
-from .examples import ChoiceAnswer, Example, SpanAnswer
+from .examples import ChoiceAnswer, Example, SpanAnswer, TextAnswer
 from .parse import ParsedAnswer, parse_answer
 from .schema import CorpusFormatError
 
 MODES = ("strict", "paper")
 SPAN_METRICS = ("entity_f1", "pico_word_f1")
+TEXT_METRICS = ("rouge_l",)  # free-text answers (summarisation); the same in both modes
 PAPER_SUBSTRING_TASKS = ("nli", "qa")  # paper mode: correct when the gold option text is in the output
 PAPER_MAX_SPANS = 20  # BioMistral-NLU de-duplicates a unit's spans when more than 20 are predicted
 
@@ -57,9 +58,9 @@ def score_examples(
     types or option letters seen). A missing or unreadable prediction is an empty answer; for STS,
     which needs a number, it takes option (A)'s value (in both modes; BioMistral-NLU's default).
 
-    Every example must have the metric's answer shape (spans for ``entity_f1``/``pico_word_f1``, choices
-    otherwise), else :class:`ValueError`: a corpus that mixes both (event extraction's attribute questions)
-    scores each shape separately, e.g. the questions with ``accuracy``.
+    Every example must have the metric's answer shape (spans for ``entity_f1``/``pico_word_f1``, free text
+    for ``rouge_l``, choices otherwise), else :class:`ValueError`: a corpus that mixes both (event extraction's
+    attribute questions) scores each shape separately, e.g. the questions with ``accuracy``.
     """
     if mode not in MODES:
         raise ValueError(f"unknown scoring mode {mode!r}; use one of {MODES}")
@@ -67,7 +68,7 @@ def score_examples(
         raise ValueError(f"unknown metric {metric!r}; use one of {METRICS}")
     if len(examples) != len(predictions):
         raise ValueError(f"{len(examples)} examples but {len(predictions)} predictions")
-    shape = "spans" if metric in SPAN_METRICS else "choice"
+    shape = "spans" if metric in SPAN_METRICS else "text" if metric in TEXT_METRICS else "choice"
     wrong = next((ex for ex in examples if ex.shape != shape), None)
     if wrong is not None:
         raise ValueError(f"metric {metric!r} scores {shape} answers; example {wrong.id} has a {wrong.shape} answer")
@@ -75,7 +76,9 @@ def score_examples(
         parse_answer(p, ex) if p is not None else ParsedAnswer(None, True) for ex, p in zip(examples, predictions)
     ]
     paper = mode == "paper"
-    if metric in SPAN_METRICS:
+    if metric in TEXT_METRICS:
+        result = _score_text(examples, parsed)
+    elif metric in SPAN_METRICS:
         result = _score_spans(examples, parsed, metric, paper)
     else:
         chosen = [
@@ -105,6 +108,15 @@ def _score_spans(
         result = metrics.pico_word_f1(
             [ex.text for ex in examples], [ex.gold_offsets for ex in examples], preds, classes
         )
+    result["score"] = result["f1"]
+    return result
+
+
+def _score_text(examples: Sequence[Example], parsed: Sequence[ParsedAnswer]) -> dict[str, object]:
+    """ROUGE-L of free-text answers; a missing or empty output is the empty text (scores 0)."""
+    golds = [ex.answer.text for ex in examples]  # type: ignore[union-attr]
+    preds = [p.answer.text if isinstance(p.answer, TextAnswer) else "" for p in parsed]
+    result: dict[str, object] = {**metrics.rouge_l(golds, preds)}
     result["score"] = result["f1"]
     return result
 

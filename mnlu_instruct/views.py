@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from .corpus import Corpus, View
-from .examples import ChoiceAnswer, Example, SpanAnswer
-from .schema import QA, Entity, KBDocument, Pair, SchemaError, TextClassification
+from .examples import ChoiceAnswer, Example, SpanAnswer, TextAnswer
+from .schema import QA, Entity, KBDocument, Pair, SchemaError, Summary, TextClassification
 
 ARG1_TAGS = ("<e1>", "</e1>")
 ARG2_TAGS = ("<e2>", "</e2>")
@@ -208,6 +208,20 @@ def event_view(corpus: Corpus, doc: KBDocument) -> Iterator[Example]:
             )
 
 
+def summary_view(corpus: Corpus, record: Summary) -> Iterator[Example]:
+    """Summarisation: the record's text, the corpus's instruction (``corpus.question``) and the summary as a
+    free-text answer, both without outer whitespace."""
+    yield Example(
+        id=record.id,
+        source=corpus.name,
+        task_type=corpus.task_type,
+        document_id=record.document_id,
+        text=record.text.strip(),
+        answer=TextAnswer(record.summary.strip()),
+        question=corpus.question,
+    )
+
+
 VIEWS: Mapping[str, View] = {
     "ner": span_view,
     "re": relation_view,
@@ -216,5 +230,6 @@ VIEWS: Mapping[str, View] = {
     "nli": pair_view,
     "sts": pair_view,
     "qa": qa_view,
+    "summ": summary_view,
 }
 """The view of each task type; a corpus declares ``view`` only where it differs."""

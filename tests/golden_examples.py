@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mnlu_instruct.examples import ChoiceAnswer, Example, SpanAnswer
+from mnlu_instruct.examples import ChoiceAnswer, Example, SpanAnswer, TextAnswer
 
 GOLDEN_EXAMPLES: dict[str, Example] = {
     "ner_two_types": Example(
@@ -109,6 +109,17 @@ GOLDEN_EXAMPLES: dict[str, Example] = {
         answer=ChoiceAnswer((0,)),
         options=("yes", "no", "maybe"),
         question="Do mitochondria play a role in remodelling lace plant leaves during programmed cell death?",
+    ),
+    "summ": Example(
+        id="golden-summ",
+        source="golden",
+        task_type="summ",
+        document_id="D2N000",
+        text="[doctor] what brings you in today ?\n[patient] my knee hurts when i climb stairs .\n"
+        "[doctor] any swelling ?\n[patient] no , none .",
+        answer=TextAnswer("CHIEF COMPLAINT\n\nKnee pain.\n\nHISTORY OF PRESENT ILLNESS\n\n"
+                          "The patient reports knee pain on climbing stairs, without swelling."),
+        question="Write the clinical visit note for the doctor-patient conversation in the medical text.",
     ),
 }
 

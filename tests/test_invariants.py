@@ -17,7 +17,7 @@ from mnlu_instruct.parse import parse_answer
 from mnlu_instruct.prompts import render
 from mnlu_instruct.scoring import score_examples
 
-F1_METRICS = {"entity_f1", "relation_micro_f1", "multilabel_micro_f1", "example_f1", "pico_word_f1"}
+F1_METRICS = {"entity_f1", "relation_micro_f1", "multilabel_micro_f1", "example_f1", "pico_word_f1", "rouge_l"}
 
 
 def _present_corpora() -> list[str]:
@@ -35,7 +35,7 @@ PRESENT = _present_corpora()
 
 
 # Corpora users obtain themselves; their readers are tested on synthetic files in the official formats.
-NOT_SHIPPED = {"bioasq", "ebm_pico", "mednli", "i2b2_2010", "share_clefe", "clinicalsts"}
+NOT_SHIPPED = {"bioasq", "ebm_pico", "mednli", "i2b2_2010", "share_clefe", "clinicalsts", "cdsr"}
 
 
 def test_only_user_supplied_corpora_are_absent():

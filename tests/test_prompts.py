@@ -21,11 +21,11 @@ TEMPLATE_IDS = sorted(p.stem for p in templates_dir().glob("*.yaml"))
 
 
 def test_one_template_per_task_type():
-    assert TEMPLATE_IDS == ["dc", "ee", "ner", "nli", "qa", "re", "sts"]
+    assert TEMPLATE_IDS == ["dc", "ee", "ner", "nli", "qa", "re", "sts", "summ"]
     for template_id in TEMPLATE_IDS:
         info = template_info(template_id)
         assert info.task_type == template_id and info.version >= 1
-        assert set(info.answer_shape) <= {"spans", "choice"}
+        assert set(info.answer_shape) <= {"spans", "choice", "text"}
 
 
 @pytest.mark.parametrize("template_id", TEMPLATE_IDS)
