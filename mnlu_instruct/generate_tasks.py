@@ -18,6 +18,8 @@ from .resources import tasks_dir
 from .scoring import METRICS
 
 PAPER_SUFFIX = "_paper"
+VERSION = "1.1"
+"""Every task's and group's ``metadata.version``; bump it with a changelog entry in ``lm_eval_tasks/README.md``."""
 
 MAX_GEN_TOKS = {
     "bc5cdr_chem": 160, "bc5cdr_disease": 160, "bc5cdr_chem_blue": 160, "bc5cdr_disease_blue": 160,
@@ -84,7 +86,7 @@ def _task_yaml(task: BenchmarkTask) -> str:
         "  do_sample: false",
         f"  max_gen_toks: {MAX_GEN_TOKS.get(task.corpus, MIN_GEN_TOKS)}",
         "metadata:",
-        "  version: 1.0",
+        f"  version: {VERSION}",
     ]) + "\n"
 
 
@@ -94,7 +96,7 @@ def _group_yaml(group: str, alias: str, comment: str, tasks: list[BenchmarkTask]
     lines += ["task:", *(f"  - mnlu_{task.name}" for task in tasks), "aggregate_metric_list:"]
     for key in ("score", f"score{PAPER_SUFFIX}"):
         lines += [f"  - metric: {key}", "    weight_by_size: false"]
-    lines += ["metadata:", "  version: 1.0"]
+    lines += ["metadata:", f"  version: {VERSION}"]
     return "\n".join(lines) + "\n"
 
 
