@@ -267,9 +267,10 @@ def markdown(results: Mapping[str, Any], rows: Sequence[DatasetResult]) -> str:
         "document classification, question answering); with datasets missing it is the mean over the types present "
         "and is not comparable to published BLURB scores. BLUE score: mean of its ten datasets. lm-eval's group rows "
         "average all datasets flat.",
-        "- strict: the benchmark's official metric; paper: the BioMistral-NLU scoring rules (lower-cased string "
-        "match, unreadable multiple-choice answers taken as option A), for comparison with that paper. "
-        "unreadable: answers the parser could not read (strict mode), scored as empty answers.",
+        "- strict: the benchmark's official metric; paper: the rules of BioMistral-NLU's evaluation.py (lower-cased "
+        "span match, the first of (A)-(M) found with (A) as the default, the whole gold answer line for NLI/QA), for "
+        "comparison with that paper. unreadable: answers the parser could not read (strict mode), scored as empty "
+        "answers. BLUE scores BC5CDR against the official release's offsets and DDI by macro-F1 (tasks `*_blue`).",
     ]
     for reference in REFERENCES:
         note = f"- {reference.system}: {reference.source}."
