@@ -40,7 +40,7 @@ from .examples import Example
 from .generate_tasks import PAPER_SUFFIX, metric_keys
 from .prompts import render
 from .resources import tasks_dir
-from .scoring import LOWER_IS_BETTER, METRICS, score_examples
+from .scoring import METRICS, score_examples
 
 if TYPE_CHECKING:
     from lm_eval.tasks import TaskManager
@@ -56,8 +56,6 @@ MODES = ("strict", "paper", "both")
 RESULT_KEYS: dict[str, tuple[str, ...]] = {name: metric.keys for name, metric in METRICS.items()}
 """The values of ``score_examples``' result a task reports, per metric (the scoring registry's keys): ``score`` is
 the metric itself (F1, Pearson or accuracy), ``parse_failures`` the number of answers the parser could not read."""
-
-__all__ = ["LOWER_IS_BETTER", "RESULT_KEYS", "metric_keys"]
 
 _EXAMPLES: dict[tuple[str, str], Example] = {}
 """Every loaded example by (corpus, id): the items name examples, the scorer needs them whole."""
