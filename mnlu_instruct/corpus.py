@@ -10,19 +10,12 @@ from typing import Any, Optional, Union
 
 from .examples import Example
 from .schema import Record
+from .scoring import METRICS as METRIC_REGISTRY
 
 SPLITS = ("train", "validation", "test")
 TASK_TYPES = ("ner", "re", "ee", "dc", "nli", "sts", "qa", "summ")
-METRICS = (
-    "entity_f1",
-    "relation_micro_f1",
-    "multilabel_micro_f1",
-    "example_f1",
-    "pearson",
-    "accuracy",
-    "pico_word_f1",
-    "rouge_l",
-)
+METRICS = tuple(METRIC_REGISTRY)
+"""The names of the metrics of the scoring registry (:data:`mnlu_instruct.scoring.METRICS`)."""
 DATA_DIR_ENV = "MNLU_DATA_DIR"
 
 

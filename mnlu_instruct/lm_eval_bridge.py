@@ -5,7 +5,7 @@ The task YAMLs name these functions through ``lm_eval_tasks/utils.py``:
 - :func:`load_docs` (``custom_dataset``): the test examples of one corpus, read from the local data
   directory with the package's readers, else from the ``eval_<corpus>`` config of the published dataset
   (:data:`HUB_DATASET_ID`). Each document holds the prompt and target written by ``prompts.render``.
-- :func:`process_results`: per document, one item ``(key, corpus, example id, prediction)`` per metric key.
+- :func:`process_results`: per document, one item ``(key, corpus, example id, prediction, metric)`` per metric key.
 - :func:`aggregate`: corpus-level scoring of those items with ``scoring.score_examples``, the scorer of
   ``mnlu score``; the metric keys of one task share a single scoring pass.
 
@@ -37,9 +37,10 @@ from lm_eval.api.registry import register_model
 from .corpora import get_corpus
 from .corpus import DATA_DIR_ENV, Corpus, MissingCorpusError
 from .examples import Example
+from .generate_tasks import PAPER_SUFFIX, metric_keys
 from .prompts import render
 from .resources import tasks_dir
-from .scoring import score_examples
+from .scoring import METRICS, score_examples
 
 if TYPE_CHECKING:
     from lm_eval.tasks import TaskManager
@@ -51,38 +52,36 @@ HUB_DATASET_ID = os.environ.get("MNLU_HUB_DATASET", "mnlu-instruct/MNLU-Instruct
 its ``eval_<corpus>`` configs hold the public evaluation sets."""
 
 MODES = ("strict", "paper", "both")
-PAPER_SUFFIX = "_paper"
 
-RESULT_KEYS: dict[str, tuple[str, ...]] = {
-    "entity_f1": ("score", "precision", "recall", "parse_failures"),
-    "relation_micro_f1": ("score", "precision", "recall", "parse_failures"),
-    "multilabel_micro_f1": ("score", "precision", "recall", "parse_failures"),
-    "example_f1": ("score", "precision", "recall", "parse_failures"),
-    "pico_word_f1": ("score", "parse_failures"),
-    "pearson": ("score", "parse_failures"),
-    "accuracy": ("score", "parse_failures"),
-}
-"""The values of ``score_examples``' result a task reports, per corpus metric: ``score`` is the metric itself
-(F1, Pearson or accuracy), ``parse_failures`` the number of answers the parser could not read."""
-
-LOWER_IS_BETTER = frozenset({"parse_failures"})
+RESULT_KEYS: dict[str, tuple[str, ...]] = {name: metric.keys for name, metric in METRICS.items()}
+"""The values of ``score_examples``' result a task reports, per metric (the scoring registry's keys): ``score`` is
+the metric itself (F1, Pearson or accuracy), ``parse_failures`` the number of answers the parser could not read."""
 
 _EXAMPLES: dict[tuple[str, str], Example] = {}
 """Every loaded example by (corpus, id): the items name examples, the scorer needs them whole."""
 
 
-def load_docs(corpus: str, data_dir: Optional[str] = None, mode: str = "strict", **_lm_eval: Any) -> dict:
+def load_docs(
+    corpus: str, data_dir: Optional[str] = None, mode: str = "strict", metric: str = "", **_lm_eval: Any
+) -> dict:
     """``custom_dataset`` hook: ``{"test": Dataset}`` of the corpus's test examples, rendered.
 
+    ``metric`` (a task's ``dataset_kwargs``) scores the task with another metric than the corpus's (BLUE's DDI).
     ``data_dir`` (from ``--metadata``) or ``$MNLU_DATA_DIR`` selects local files; a public corpus without
     them comes from the Hub, a restricted one raises :class:`MissingCorpusError` saying how to get it.
     ``_lm_eval`` takes what lm-eval adds to every call (``version``, ``config_source``, model arguments).
     """
     if mode not in MODES:
         raise ValueError(f"mnlu_{corpus}: mode must be one of {', '.join(MODES)}, not {mode!r}")
+    metric = metric or get_corpus(corpus).metric
+    if metric not in METRICS:
+        raise ValueError(f"mnlu_{corpus}: unknown metric {metric!r}; use one of {', '.join(METRICS)}")
     ids, prompts, targets = _rendered(corpus, str(data_dir) if data_dir else os.environ.get(DATA_DIR_ENV))
     n = len(ids)
-    columns = {"id": ids, "source": (corpus,) * n, "prompt": prompts, "target": targets, "mode": (mode,) * n}
+    columns = {
+        "id": ids, "source": (corpus,) * n, "prompt": prompts, "target": targets, "mode": (mode,) * n,
+        "metric": (metric,) * n,
+    }
     return {"test": datasets.Dataset.from_dict({name: list(values) for name, values in columns.items()})}
 
 
@@ -133,36 +132,34 @@ def _hub_examples(spec: Corpus, local: str) -> list[Example]:
     return [Example.from_dict(json.loads(row) if isinstance(row, str) else row) for row in rows["example"]]
 
 
-def metric_keys(metric: str, mode: str) -> tuple[str, ...]:
-    """The metric keys a task with corpus metric ``metric`` reports in ``mode``."""
-    suffixes = {"strict": ("",), "paper": (PAPER_SUFFIX,), "both": ("", PAPER_SUFFIX)}[mode]
-    return tuple(name + suffix for suffix in suffixes for name in RESULT_KEYS[metric])
+Item = tuple[str, str, str, str, str]
+"""``(metric key, corpus, example id, prediction, metric)``."""
 
 
-def process_results(doc: dict, results: Sequence[str]) -> dict[str, tuple[str, str, str, str]]:
+def process_results(doc: dict, results: Sequence[str]) -> dict[str, Item]:
     """``process_results`` hook: the generated answer as one item per metric key, scored in :func:`aggregate`."""
-    metric = get_corpus(doc["source"]).metric
-    return {key: (key, doc["source"], doc["id"], results[0]) for key in metric_keys(metric, doc["mode"])}
+    metric = doc.get("metric") or get_corpus(doc["source"]).metric
+    return {key: (key, doc["source"], doc["id"], results[0], metric) for key in metric_keys(metric, doc["mode"])}
 
 
-def aggregate(items: Sequence[tuple[str, str, str, str]]) -> float:
+def aggregate(items: Sequence[Item]) -> float:
     """Aggregation of every metric key: one value of the corpus-level scores of all items."""
-    key, source = items[0][0], items[0][1]
+    key, source, metric = items[0][0], items[0][1], items[0][4]
     mode = "paper" if key.endswith(PAPER_SUFFIX) else "strict"
     name = key.removesuffix(PAPER_SUFFIX)
     ids = tuple(item[2] for item in items)
     predictions = tuple(item[3] for item in items)
-    return float(_score(source, ids, predictions, mode)[name])
+    return float(_score(source, ids, predictions, mode, metric)[name])  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=8)
-def _score(source: str, ids: tuple[str, ...], predictions: tuple[str, ...], mode: str) -> dict[str, Any]:
-    """``score_examples`` once per (task, predictions, mode), shared by the task's metric keys."""
+def _score(source: str, ids: tuple[str, ...], predictions: tuple[str, ...], mode: str, metric: str) -> dict[str, Any]:
+    """``score_examples`` once per (task, predictions, mode, metric), shared by the task's metric keys."""
     try:
         examples = [_EXAMPLES[(source, example_id)] for example_id in ids]
     except KeyError as missing:
         raise LookupError(f"mnlu_{source}: example {missing} was not loaded by load_docs in this process") from None
-    return score_examples(examples, list(predictions), get_corpus(source).metric, mode)
+    return score_examples(examples, list(predictions), metric, mode)
 
 
 @contextmanager

@@ -20,6 +20,11 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
     return {"precision": precision, "recall": recall, "f1": f1}
 
 
+def _counted(tp: int, n_pred: int, n_gold: int) -> dict[str, object]:
+    """P/R/F1 with the counts behind them: ``tp``, ``fp`` (predicted, not gold), ``fn`` (gold, not predicted)."""
+    return {**_prf(tp, n_pred, n_gold), "tp": tp, "fp": n_pred - tp, "fn": n_gold - tp}
+
+
 def entity_prf(
     gold_units: Sequence[Sequence[tuple[str, str]]], pred_units: Sequence[Sequence[tuple[str, str]]]
 ) -> dict[str, object]:
@@ -33,7 +38,7 @@ def entity_prf(
     say which occurrence it means: two gold "IL-2" and one predicted "IL-2" give one true positive
     and one false negative, whichever occurrence the prediction was.
 
-    Returns ``precision``, ``recall``, ``f1``, the counts ``tp``, ``n_pred``, ``n_gold`` and
+    Returns ``precision``, ``recall``, ``f1``, the counts ``tp``, ``fp``, ``fn``, ``n_pred``, ``n_gold`` and
     ``per_type`` (P/R/F1 and gold ``support`` per type); every ratio with a zero denominator is 0.
     """
     tp: Counter[str] = Counter()
@@ -47,7 +52,7 @@ def entity_prf(
             n_pred[key[0]] += count
             tp[key[0]] += min(count, gold_counts.get(key, 0))
     totals = (sum(tp.values()), sum(n_pred.values()), sum(n_gold.values()))
-    result: dict[str, object] = {**_prf(*totals), "tp": totals[0], "n_pred": totals[1], "n_gold": totals[2]}
+    result: dict[str, object] = {**_counted(*totals), "n_pred": totals[1], "n_gold": totals[2]}
     result["per_type"] = {
         type_: {**_prf(tp[type_], n_pred[type_], n_gold[type_]), "support": n_gold[type_]}
         for type_ in sorted(set(n_gold) | set(n_pred))
@@ -55,24 +60,39 @@ def entity_prf(
     return result
 
 
-def relation_micro_f1(
-    golds: Sequence[str], preds: Sequence[Optional[str]], negative_labels: Iterable[str]
-) -> dict[str, float]:
-    """Micro P/R/F1 over the positive classes (BLUE ``eval_rel.py``, BLURB RE): the negative class
-    counts neither as a prediction nor as a gold relation; ``None`` (no readable answer) is wrong.
-    Equals scikit-learn's ``f1_score(average="micro", labels=<positive labels>)``."""
-    negatives = set(negative_labels)
-    n_gold = sum(1 for g in golds if g not in negatives)
-    n_pred = sum(1 for p in preds if p is not None and p not in negatives)
-    tp = sum(1 for g, p in zip(golds, preds, strict=True) if g == p and g not in negatives)
-    return _prf(tp, n_pred, n_gold)
+def relation_prf(
+    golds: Sequence[str], preds: Sequence[Optional[str]], labels: Iterable[str]
+) -> dict[str, object]:
+    """Relation classification over the positive ``labels`` (every other label, e.g. "no relation", is negative).
+
+    Micro P/R/F1 (BLUE ``eval_rel.py`` for ChemProt, BLURB RE): a negative label counts neither as a
+    prediction nor as a gold relation; ``None`` (no readable answer) is wrong. Equals scikit-learn's
+    ``f1_score(average="micro", labels=labels)``. Macro P/R/F1 (BLUE's DDI metric since 2019-08-13): the
+    unweighted mean of the per-label values, as ``f1_score(average="macro", labels=labels)`` (a label
+    with no gold and no prediction counts 0). Returns both, the counts ``tp``/``fp``/``fn`` and ``per_type``.
+    """
+    positives = list(dict.fromkeys(labels))
+    keep = set(positives)
+    tp: Counter[str] = Counter()
+    n_gold: Counter[str] = Counter(g for g in golds if g in keep)
+    n_pred: Counter[str] = Counter(p for p in preds if p is not None and p in keep)
+    for gold, pred in zip(golds, preds, strict=True):
+        if gold == pred and gold in keep:
+            tp[gold] += 1
+    totals = (sum(tp.values()), sum(n_pred.values()), sum(n_gold.values()))
+    per_type = {label: _counted(tp[label], n_pred[label], n_gold[label]) for label in positives}
+    result: dict[str, object] = _counted(*totals)
+    for name in ("precision", "recall", "f1"):
+        result[f"macro_{name}"] = mean(float(values[name]) for values in per_type.values())  # type: ignore[arg-type]
+    result["per_type"] = per_type
+    return result
 
 
 def multilabel_micro_f1(
     gold_sets: Sequence[Iterable[Hashable]], pred_sets: Sequence[Iterable[Hashable]], labels: Iterable[Hashable]
-) -> dict[str, float]:
+) -> dict[str, object]:
     """Micro P/R/F1 over every (document, label) decision (BLURB HoC: micro F1 across the 10
-    hallmarks at abstract level). Labels outside ``labels`` are ignored."""
+    hallmarks at abstract level), with its counts ``tp``/``fp``/``fn``. Labels outside ``labels`` are ignored."""
     keep = set(labels)
     tp = n_pred = n_gold = 0
     for gold, pred in zip(gold_sets, pred_sets, strict=True):
@@ -80,34 +100,38 @@ def multilabel_micro_f1(
         tp += len(gold_set & pred_set)
         n_pred += len(pred_set)
         n_gold += len(gold_set)
-    return _prf(tp, n_pred, n_gold)
+    return _counted(tp, n_pred, n_gold)
 
 
 def example_based_f1(
     gold_sets: Sequence[Iterable[Hashable]], pred_sets: Sequence[Iterable[Hashable]]
-) -> dict[str, float]:
+) -> dict[str, object]:
     """BLUE HoC's "example-based F1" (``eval_hoc.py``): per document precision |G∩P|/|P| and
     recall |G∩P|/|G| are averaged over documents, then F = 2·P̄·R̄/(P̄+R̄).
 
     An empty prediction has precision 0 (as in BLUE). BLUE divides by |G| unguarded (its test set
     has no label-less abstract); here a document with no gold label has recall 1 when nothing is
-    predicted for it and 0 otherwise, and precision 1 when both sets are empty.
+    predicted for it and 0 otherwise, and precision 1 when both sets are empty. ``tp``/``fp``/``fn`` count
+    the (document, label) decisions behind the averages.
     """
     precisions, recalls = [], []
+    tp = n_pred = n_gold = 0
     for gold, pred in zip(gold_sets, pred_sets, strict=True):
         gold_set, pred_set = set(gold), set(pred)
         hits = len(gold_set & pred_set)
+        tp, n_pred, n_gold = tp + hits, n_pred + len(pred_set), n_gold + len(gold_set)
         if not gold_set and not pred_set:
             precisions.append(1.0)
             recalls.append(1.0)
             continue
         precisions.append(hits / len(pred_set) if pred_set else 0.0)
         recalls.append(hits / len(gold_set) if gold_set else 0.0)
+    counts = {"tp": tp, "fp": n_pred - tp, "fn": n_gold - tp}
     if not precisions:
-        return {"precision": 0.0, "recall": 0.0, "f1": 0.0}
+        return {"precision": 0.0, "recall": 0.0, "f1": 0.0, **counts}
     precision, recall = sum(precisions) / len(precisions), sum(recalls) / len(recalls)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1}
+    return {"precision": precision, "recall": recall, "f1": f1, **counts}
 
 
 def pearson(xs: Sequence[float], ys: Sequence[float]) -> float:
@@ -172,9 +196,10 @@ def pico_word_f1(
     """BLURB EBM PICO: word-level F1 per class (participants, interventions, outcomes), macro-averaged.
 
     Gold words are the whitespace tokens inside the gold spans' offsets; predicted words are the
-    tokens covered by any token-aligned occurrence of a predicted mention in the text.
+    tokens covered by any token-aligned occurrence of a predicted mention in the text. ``tp``/``fp``/``fn``
+    are the word counts summed over the classes; ``per_type`` holds each class's values and counts.
     """
-    per_class: dict[str, dict[str, float]] = {}
+    per_class: dict[str, dict[str, object]] = {}
     counts = {name: [0, 0, 0] for name in classes}  # tp, predicted, gold
     for text, gold, pred in zip(texts, gold_offsets, pred_units, strict=True):
         tokens = token_spans(text)
@@ -191,9 +216,49 @@ def pico_word_f1(
             counts[name][1] += len(pred_words)
             counts[name][2] += len(gold_words)
     for name, (tp, n_pred, n_gold) in counts.items():
-        per_class[name] = _prf(tp, n_pred, n_gold)
-    macro = sum(c["f1"] for c in per_class.values()) / len(per_class) if per_class else 0.0
-    return {"f1": macro, "per_type": per_class}
+        per_class[name] = _counted(tp, n_pred, n_gold)
+    macro = mean(float(c["f1"]) for c in per_class.values())  # type: ignore[arg-type]
+    tp, n_pred, n_gold = (sum(c[k] for c in counts.values()) for k in range(3))
+    return {"f1": macro, "tp": tp, "fp": n_pred - tp, "fn": n_gold - tp, "per_type": per_class}
+
+
+def relaxed_entity_prf(
+    texts: Sequence[str],
+    gold_offsets: Sequence[Sequence[tuple[str, int, int]]],
+    pred_units: Sequence[Sequence[tuple[str, str]]],
+) -> dict[str, object]:
+    """Relaxed (overlap) entity P/R/F1, as biomedical NER papers report beside exact match.
+
+    A predicted ``(type, mention)`` is a true positive when some occurrence of the mention in the unit's
+    text overlaps a gold span of the same type not yet matched; each gold span is matched at most once.
+    Predictions are taken in order; each first takes a gold span it equals exactly (same characters),
+    else the first overlapping one. A mention that does not occur in the text is a false positive.
+    """
+    tp = n_pred = n_gold = 0
+    for text, gold, pred in zip(texts, gold_offsets, pred_units, strict=True):
+        free = list(gold)
+        n_gold += len(gold)
+        for type_, mention in pred:
+            n_pred += 1
+            occurrences = _occurrences(text, mention)
+            candidates = [g for g in free if g[0] == type_]
+            exact = next((g for g in candidates if (g[1], g[2]) in occurrences), None)
+            hit = exact or next((g for g in candidates if any(a < g[2] and b > g[1] for a, b in occurrences)), None)
+            if hit is not None:
+                free.remove(hit)
+                tp += 1
+    return _counted(tp, n_pred, n_gold)
+
+
+def _occurrences(text: str, mention: str) -> set[tuple[int, int]]:
+    found: set[tuple[int, int]] = set()
+    if not mention:
+        return found
+    position = text.find(mention)
+    while position >= 0:
+        found.add((position, position + len(mention)))
+        position = text.find(mention, position + 1)
+    return found
 
 
 @lru_cache(maxsize=1)

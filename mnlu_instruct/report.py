@@ -16,25 +16,23 @@ from pathlib import Path
 from typing import Any, Optional
 
 from . import metrics
-from .corpora import registry
+from .benchmarks import BENCHMARKS, BLUE, BLURB, BenchmarkTask, all_tasks
+from .generate_tasks import PAPER_SUFFIX
 
-PAPER_SUFFIX = "_paper"
 
-BLURB_TYPES: dict[str, tuple[str, ...]] = {
-    "NER": ("bc5cdr_chem", "bc5cdr_disease", "ncbi_disease", "bc2gm", "jnlpba"),
-    "PICO": ("ebm_pico",),
-    "relation extraction": ("chemprot", "ddi", "gad"),
-    "sentence similarity": ("biosses",),
-    "document classification": ("hoc",),
-    "question answering": ("pubmedqa", "bioasq"),
-}
-"""BLURB's six task types and their datasets (Gu et al. 2021, Table 2)."""
+def _by_task_type(tasks: Sequence[BenchmarkTask]) -> dict[str, tuple[str, ...]]:
+    grouped: dict[str, tuple[str, ...]] = {}
+    for task in tasks:
+        grouped[task.task_type] = (*grouped.get(task.task_type, ()), task.name)
+    return grouped
 
-BLUE_DATASETS = (
-    "clinicalsts", "biosses", "bc5cdr_disease", "bc5cdr_chem", "share_clefe",
-    "ddi", "chemprot", "i2b2_2010", "hoc_blue", "mednli",
-)
-"""BLUE's ten datasets (Peng et al. 2019); HoC in BLUE is ``hoc_blue`` (its split, example-based F1)."""
+
+BLURB_TYPES = _by_task_type(BLURB.tasks)
+"""BLURB's six task types and their tasks (Gu et al. 2021, Table 2), from :data:`mnlu_instruct.benchmarks.BLURB`."""
+
+BLUE_DATASETS = tuple(task.name for task in BLUE.tasks)
+"""BLUE's ten tasks (Peng et al. 2019), from :data:`mnlu_instruct.benchmarks.BLUE`: BC5CDR against the release's
+offsets (``bc5cdr_*_blue``), DDI as macro-F1 (``ddi_blue``), HoC on BLUE's split with example-based F1."""
 
 
 @dataclass(frozen=True)
@@ -67,8 +65,8 @@ BLUE_BASELINE = Reference(
     source="Peng et al. 2019, Transfer Learning in Biomedical NLP (BLUE), NCBI BERT-base (P+M), test sets "
     "(ncbi-nlp/BLUE_Benchmark README)",
     scores={
-        "clinicalsts": 84.8, "biosses": 91.6, "bc5cdr_disease": 85.4, "bc5cdr_chem": 92.4, "share_clefe": 77.1,
-        "ddi": 79.4, "chemprot": 69.2, "i2b2_2010": 76.4, "hoc_blue": 83.1, "mednli": 84.0,
+        "clinicalsts": 84.8, "biosses": 91.6, "bc5cdr_disease_blue": 85.4, "bc5cdr_chem_blue": 92.4,
+        "share_clefe": 77.1, "ddi_blue": 79.4, "chemprot": 69.2, "i2b2_2010": 76.4, "hoc_blue": 83.1, "mednli": 84.0,
     },
     metrics={"clinicalsts": "on MedSTS, another test set"},
     benchmark={},
@@ -96,9 +94,10 @@ REFERENCES = (PUBMEDBERT, BLUE_BASELINE, GPT4_ZERO_SHOT)
 
 @dataclass(frozen=True)
 class DatasetResult:
-    """One ``mnlu_<corpus>`` task of a run: its primary score in each mode reported (0-100)."""
+    """One ``mnlu_<task>`` task of a run: its primary score in each mode reported (0-100)."""
 
     corpus: str
+    """The task's id (:attr:`mnlu_instruct.benchmarks.BenchmarkTask.name`): the corpus, or corpus and benchmark."""
     display_name: str
     benchmarks: tuple[str, ...]
     metric: str
@@ -129,22 +128,22 @@ def load_results(path: str | Path) -> dict[str, Any]:
 
 def dataset_results(results: Mapping[str, Any]) -> list[DatasetResult]:
     """The ``mnlu_*`` tasks of a run (groups left out): BLURB's datasets by task type, then BLUE's others."""
-    corpora = registry()
+    tasks = {task.name: task for task in all_tasks()}
     order = [d for datasets in BLURB_TYPES.values() for d in datasets]
     order += [d for d in BLUE_DATASETS if d not in order]
     rows = []
     for name in order:
         values = results["results"].get(f"mnlu_{name}")
-        if values is None or name not in corpora:
+        if values is None:
             continue
-        corpus = corpora[name]
+        task = tasks[name]
         samples = results.get("n-samples", {}).get(f"mnlu_{name}", {})
         rows.append(
             DatasetResult(
                 corpus=name,
-                display_name=corpus.display_name,
-                benchmarks=corpus.benchmarks,
-                metric=corpus.metric,
+                display_name=task.spec.display_name,
+                benchmarks=tuple(b.key for b in BENCHMARKS if any(t.name == name for t in b.tasks)),
+                metric=task.scored_by,
                 n=samples.get("effective"),
                 strict=_percent(values.get("score,none")),
                 paper=_percent(values.get(f"score{PAPER_SUFFIX},none")),
@@ -268,9 +267,10 @@ def markdown(results: Mapping[str, Any], rows: Sequence[DatasetResult]) -> str:
         "document classification, question answering); with datasets missing it is the mean over the types present "
         "and is not comparable to published BLURB scores. BLUE score: mean of its ten datasets. lm-eval's group rows "
         "average all datasets flat.",
-        "- strict: the benchmark's official metric; paper: the BioMistral-NLU scoring rules (lower-cased string "
-        "match, unreadable multiple-choice answers taken as option A), for comparison with that paper. "
-        "unreadable: answers the parser could not read (strict mode), scored as empty answers.",
+        "- strict: the benchmark's official metric; paper: the rules of BioMistral-NLU's evaluation.py (lower-cased "
+        "span match, the first of (A)-(M) found with (A) as the default, the whole gold answer line for NLI/QA), for "
+        "comparison with that paper. unreadable: answers the parser could not read (strict mode), scored as empty "
+        "answers. BLUE scores BC5CDR against the official release's offsets and DDI by macro-F1 (tasks `*_blue`).",
     ]
     for reference in REFERENCES:
         note = f"- {reference.system}: {reference.source}."

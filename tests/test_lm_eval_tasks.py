@@ -3,6 +3,7 @@
 - lm-eval indexes and builds every task and group from our folder;
 - a model that answers each gold target reaches every metric's maximum, one that answers nothing scores 0;
 - ``--log_samples`` outputs re-scored with ``mnlu score``'s functions give lm-eval's numbers;
+- the committed YAMLs are what ``python -m mnlu_instruct.generate_tasks`` writes from the registries;
 - a tiny random Hugging Face model runs every public task with a chat template;
 - with local data nothing touches the network; without it, public corpora come from the Hub config and
   restricted ones stop with the message that says how to get them.
@@ -26,24 +27,22 @@ from lm_eval.tasks._yaml_loader import load_yaml
 from scipy.stats import pearsonr
 from tiny_model import build_tiny_model
 
+from mnlu_instruct import generate_tasks
 from mnlu_instruct import lm_eval_bridge as bridge
+from mnlu_instruct.benchmarks import BLUE, BLURB, all_tasks
 from mnlu_instruct.cli import main as mnlu
 from mnlu_instruct.corpora import get_corpus, registry
 from mnlu_instruct.corpus import MissingCorpusError
-from mnlu_instruct.report import BLUE_DATASETS, BLURB_TYPES
 from mnlu_instruct.resources import tasks_dir
-from mnlu_instruct.scoring import read_predictions, score_corpus, score_examples
+from mnlu_instruct.scoring import METRICS, read_predictions, score_corpus, score_examples
 
-TASKS = (
-    "bc5cdr_chem", "bc5cdr_disease", "ncbi_disease", "bc2gm", "jnlpba", "chemprot", "ddi", "gad", "hoc",
-    "biosses", "pubmedqa", "bioasq", "ebm_pico", "mednli", "i2b2_2010", "share_clefe", "clinicalsts", "hoc_blue",
-)
-NOT_PUBLIC = ("bioasq", "ebm_pico", "mednli", "i2b2_2010", "share_clefe", "clinicalsts")
-PUBLIC = tuple(f"mnlu_{name}" for name in TASKS if name not in NOT_PUBLIC)
+TASKS = {task.name: task for task in all_tasks()}
+NOT_PUBLIC = tuple(name for name, task in TASKS.items() if not task.on_hub)
+PUBLIC = tuple(f"mnlu_{name}" for name, task in TASKS.items() if task.on_hub)
 GROUPS = ("mnlu_blue", "mnlu_blurb", "mnlu_blurb_open")
 TYPE_TAGS = ("mnlu_dc", "mnlu_nli", "mnlu_ner", "mnlu_pico", "mnlu_qa", "mnlu_re", "mnlu_sts")
 TAGS = (*TYPE_TAGS, "mnlu_all", "mnlu_open")
-F1_METRICS = {"entity_f1", "relation_micro_f1", "multilabel_micro_f1", "example_f1", "pico_word_f1"}
+F1_METRICS = {name for name in METRICS if "f1" in name}
 LIMIT = 200  # documents per task in the gold run: every metric is corpus-level over whatever set is scored
 
 
@@ -71,6 +70,36 @@ def test_tasks_path_module_prints_the_folder():
         main()
     assert Path(out.getvalue().strip()) == tasks_dir()
     assert (tasks_dir() / "README.md").exists()
+
+
+def metric_of(task: str) -> str:
+    """The metric an ``mnlu_*`` task is scored with."""
+    return TASKS[task.removeprefix("mnlu_")].scored_by
+
+
+def test_the_task_set():
+    """21 tasks: BLURB's 13 and BLUE's 10 share BIOSSES and ChemProt; BLUE has its own BC5CDR and DDI tasks."""
+    assert len(TASKS) == 21 and len(BLURB.tasks) == 13 and len(BLUE.tasks) == 10
+    assert NOT_PUBLIC == ("ebm_pico", "bioasq", "clinicalsts", "share_clefe", "i2b2_2010", "mednli")
+    for benchmark in (BLURB, BLUE):
+        for task in benchmark.tasks:
+            assert benchmark.key in task.spec.benchmarks and task.spec.role == "eval", task
+
+
+def test_generated_files_are_current():
+    """The committed task, metric and group YAMLs are the generator's output (regenerated in memory)."""
+    assert generate_tasks.stale() == [], "run python -m mnlu_instruct.generate_tasks"
+
+
+def test_generator_writes_and_removes(tmp_path):
+    (tmp_path / "ner").mkdir()
+    (tmp_path / "ner" / "mnlu_gone.yaml").write_text("task: mnlu_gone\n", encoding="utf-8")
+    (tmp_path / "mnlu_blue.yaml").write_text("group: mnlu_blue\n", encoding="utf-8")
+    changed = generate_tasks.write(tmp_path)
+    assert "ner/mnlu_gone.yaml" in changed and "mnlu_blue.yaml" in changed
+    assert not (tmp_path / "ner" / "mnlu_gone.yaml").exists()
+    assert generate_tasks.stale(tmp_path) == [] and generate_tasks.write(tmp_path) == []
+    assert len(list(tmp_path.rglob("mnlu_*.yaml"))) == len(TASKS) + len(GROUPS)
 
 
 def test_task_manager_indexes_every_task_group_and_tag():
@@ -111,18 +140,18 @@ def test_restricted_task_fails_to_build_with_the_access_message(tmp_path, monkey
 
 
 def test_task_configurations():
-    for name in TASKS:
-        corpus = get_corpus(name)
+    for name, task in TASKS.items():
         config = task_yaml(f"mnlu_{name}")
-        assert config["dataset_kwargs"] == {"corpus": name}
+        kwargs = {"corpus": task.corpus, **({"metric": task.metric} if task.metric else {})}
+        assert config["dataset_kwargs"] == kwargs and (name == task.corpus) == (not task.metric)
         assert config["output_type"] == "generate_until" and config["num_fewshot"] == 0
         assert config["generation_kwargs"]["until"] == [] and not config["generation_kwargs"]["do_sample"]
         assert isinstance(config["generation_kwargs"]["max_gen_toks"], int)
         assert config["metadata"]["version"] >= 1.0
         listed = [entry["metric"] for entry in config["metric_list"]]
-        assert listed == list(bridge.metric_keys(corpus.metric, "both")), name
+        assert listed == list(bridge.metric_keys(task.scored_by, "both")), name
         for entry in config["metric_list"]:
-            assert entry["higher_is_better"] is (entry["metric"].removesuffix("_paper") not in bridge.LOWER_IS_BETTER)
+            assert entry["higher_is_better"] is (entry["metric"].removesuffix("_paper") != "parse_failures")
 
 
 def test_readme_lists_every_task_once():
@@ -133,7 +162,7 @@ def test_readme_lists_every_task_once():
         assert f"`{name}`" in text, name
 
 
-def test_groups_follow_the_corpus_metadata():
+def test_groups_follow_the_benchmarks():
     corpora = registry()
     members = {}
     for group in GROUPS:
@@ -141,17 +170,17 @@ def test_groups_follow_the_corpus_metadata():
         members[group] = {task.removeprefix("mnlu_") for task in config["task"]}
         assert [entry["metric"] for entry in config["aggregate_metric_list"]] == ["score", "score_paper"]
         assert all(entry["weight_by_size"] is False for entry in config["aggregate_metric_list"])
-    blurb = {name for name in TASKS if "blurb" in corpora[name].benchmarks}
-    blue = {name for name in TASKS if "blue" in corpora[name].benchmarks}
-    assert members["mnlu_blurb"] == blurb == {d for datasets_ in BLURB_TYPES.values() for d in datasets_}
-    assert len(blurb) == 13
-    assert members["mnlu_blue"] == blue == set(BLUE_DATASETS)
+    blurb = {task.name for task in BLURB.tasks}
+    assert members["mnlu_blurb"] == blurb and len(blurb) == 13
+    assert members["mnlu_blue"] == {task.name for task in BLUE.tasks}
+    assert {"bc5cdr_chem_blue", "bc5cdr_disease_blue", "ddi_blue", "hoc_blue"} <= members["mnlu_blue"]
+    assert all("blue" in corpora[TASKS[name].corpus].benchmarks for name in members["mnlu_blue"])
     assert members["mnlu_blurb_open"] == blurb - {"bioasq", "ebm_pico"}
 
 
 def test_public_tasks_have_local_data(data_dir):
     for task in PUBLIC:
-        corpus = get_corpus(task.removeprefix("mnlu_"))
+        corpus = TASKS[task.removeprefix("mnlu_")].spec
         assert not corpus.restricted, task
         corpus.locate(data_dir, "test")
 
@@ -172,16 +201,21 @@ def no_network(monkeypatch):
     forbid_network(monkeypatch)
 
 
+BLUE_ONLY = tuple(
+    f"mnlu_{task.name}" for task in BLUE.tasks if task.on_hub and task.name not in {t.name for t in BLURB.tasks}
+)
+
+
 @pytest.fixture(scope="module")
 def gold_run(data_dir):
-    """The public tasks (group ``mnlu_blurb_open`` and ``mnlu_hoc_blue``), scored in both modes, answered by
+    """The public tasks (group ``mnlu_blurb_open`` and BLUE's public tasks), scored in both modes, answered by
     ``mnlu-gold``, offline: local data only."""
     monkeypatch = pytest.MonkeyPatch()
     try:
         forbid_network(monkeypatch)
         tm = bridge.task_manager(metadata={"data_dir": str(data_dir), "mode": "both"})
         return lm_eval.simple_evaluate(
-            model=bridge.GoldLM(), tasks=["mnlu_blurb_open", "mnlu_hoc_blue"], task_manager=tm, limit=LIMIT,
+            model=bridge.GoldLM(), tasks=["mnlu_blurb_open", *BLUE_ONLY], task_manager=tm, limit=LIMIT,
             bootstrap_iters=0, log_samples=True,
         )
     finally:
@@ -190,16 +224,16 @@ def gold_run(data_dir):
 
 @pytest.mark.parametrize("task", PUBLIC)
 def test_gold_answers_reach_every_maximum(gold_run, task, data_dir):
-    corpus = get_corpus(task.removeprefix("mnlu_"))
+    corpus, metric = TASKS[task.removeprefix("mnlu_")].spec, metric_of(task)
     values = metric_values(gold_run, task)
-    assert set(values) == set(bridge.metric_keys(corpus.metric, "both"))
+    assert set(values) == set(bridge.metric_keys(metric, "both"))
     n = gold_run["n-samples"][task]["effective"]
     assert n == min(LIMIT, gold_run["n-samples"][task]["original"])
     for key, value in values.items():
         name = key.removesuffix("_paper")
         if name == "parse_failures":
             assert value == 0, key
-        elif corpus.metric == "pearson":
+        elif metric == "pearson" and key == "score":  # paper mode: against the rounded gold, 1.0
             examples = list(corpus.examples("test", data_dir))[:n]
             rounded = [float(e.options[e.answer.selected[0]]) for e in examples]
             ceiling = pearsonr(rounded, [e.gold_score for e in examples]).statistic
@@ -213,14 +247,14 @@ def test_gold_answers_reach_every_maximum(gold_run, task, data_dir):
 @pytest.mark.parametrize("task", PUBLIC)
 def test_max_gen_toks_leaves_room_for_the_longest_target(gold_run, task, data_dir):
     """At least twice the longest gold target at 3 characters per token (biomedical text tokenizes finely)."""
-    _, _, targets = bridge._rendered(task.removeprefix("mnlu_"), str(data_dir))
+    _, _, targets = bridge._rendered(TASKS[task.removeprefix("mnlu_")].corpus, str(data_dir))
     longest = max(len(target) for target in targets)
     assert task_yaml(task)["generation_kwargs"]["max_gen_toks"] >= 2 * math.ceil(longest / 3), (task, longest)
 
 
 def test_group_row_is_the_unweighted_mean(gold_run):
     members = gold_run["group_subtasks"]["mnlu_blurb_open"]
-    assert sorted(members) == sorted(task for task in PUBLIC if task != "mnlu_hoc_blue")
+    assert sorted(members) == sorted(task for task in PUBLIC if task not in BLUE_ONLY)
     for key in ("score,none", "score_paper,none"):
         expected = sum(gold_run["results"][task][key] for task in members) / len(members)
         assert gold_run["groups"]["mnlu_blurb_open"][key] == pytest.approx(expected)
@@ -233,10 +267,10 @@ def test_empty_answers_score_zero(data_dir):
         model=bridge.EmptyLM(), tasks=list(PUBLIC), task_manager=tm, limit=50, bootstrap_iters=0, log_samples=False
     )
     for task in PUBLIC:
-        corpus = get_corpus(task.removeprefix("mnlu_"))
+        metric = metric_of(task)
         values = metric_values(results, task)
-        assert set(values) == set(bridge.metric_keys(corpus.metric, "strict")), task
-        if corpus.metric in F1_METRICS or corpus.metric == "accuracy":
+        assert set(values) == set(bridge.metric_keys(metric, "strict")), task
+        if metric in F1_METRICS or metric == "accuracy":
             assert values["score"] == 0.0, task
             assert values.get("precision", 0.0) == values.get("recall", 0.0) == 0.0, task
 
@@ -277,7 +311,7 @@ def test_cli_log_samples_rescored_by_mnlu_score(data_dir, tmp_path, capsys):
     assert set(samples) == set(PUBLIC)
     for task in PUBLIC:
         name = task.removeprefix("mnlu_")
-        corpus = get_corpus(name)
+        corpus, metric = TASKS[name].spec, metric_of(task)
         predictions_file = tmp_path / f"{name}.jsonl"
         rows = [{"id": sample["doc"]["id"], "prediction": sample["filtered_resps"][0]} for sample in samples[task]]
         predictions_file.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
@@ -286,10 +320,10 @@ def test_cli_log_samples_rescored_by_mnlu_score(data_dir, tmp_path, capsys):
         examples = [e for e in corpus.examples("test", data_dir) if e.id in wanted]
         values = metric_values(results, task)
         for mode, suffix in (("strict", ""), ("paper", "_paper")):
-            expected = score_corpus(examples, predictions, corpus.metric, mode)
-            for key in bridge.RESULT_KEYS[corpus.metric]:
+            expected = score_corpus(examples, predictions, metric, mode)
+            for key in bridge.RESULT_KEYS[metric]:
                 assert values[key + suffix] == pytest.approx(float(expected[key]), abs=1e-12), f"{task} {key}{suffix}"
-        if corpus.metric != "pearson":
+        if metric != "pearson":
             assert 0.0 < values["score"] < 1.0, task
     # BIOSSES has 20 test pairs, all in the run: the `mnlu score` command itself gives the same numbers
     capsys.readouterr()
@@ -391,12 +425,13 @@ def test_metric_keys_are_scorer_results(data_dir):
     """Every key a task reports is a value of ``score_examples``' result, for every metric of the public tasks."""
     seen = set()
     for task in PUBLIC:
-        corpus = get_corpus(task.removeprefix("mnlu_"))
-        if corpus.metric in seen:
+        corpus, metric = TASKS[task.removeprefix("mnlu_")].spec, metric_of(task)
+        if metric in seen:
             continue
-        seen.add(corpus.metric)
+        seen.add(metric)
         examples = list(corpus.examples("test", data_dir))[:5]
         for mode in ("strict", "paper"):
-            result = score_examples(examples, [""] * len(examples), corpus.metric, mode)
-            assert set(bridge.RESULT_KEYS[corpus.metric]) <= set(result), corpus.metric
-            assert all(isinstance(result[key], (int, float)) for key in bridge.RESULT_KEYS[corpus.metric])
+            result = score_examples(examples, [""] * len(examples), metric, mode)
+            assert set(bridge.RESULT_KEYS[metric]) <= set(result), metric
+            assert all(isinstance(result[key], (int, float)) for key in bridge.RESULT_KEYS[metric])
+    assert seen == set(METRICS) - {"pico_word_f1"}  # EBM PICO is the one metric without a public task

@@ -36,6 +36,7 @@ def test_entity_prf_by_hand():
     result = metrics.entity_prf(gold, pred)
     # tp: aspirin, one pain, one naloxone = 3; predicted 7; gold 5
     assert (result["tp"], result["n_pred"], result["n_gold"]) == (3, 7, 5)
+    assert (result["fp"], result["fn"]) == (4, 2)
     assert result["precision"] == pytest.approx(3 / 7) and result["recall"] == pytest.approx(3 / 5)
     assert result["f1"] == pytest.approx(2 * 3 / (7 + 5))
     chemical, disease = result["per_type"]["Chemical"], result["per_type"]["Disease"]
@@ -142,33 +143,38 @@ def test_entity_f1_agrees_with_seqeval_strict_iob2(data_dir: Path, relative: str
 # --- classification metrics ----------------------------------------------------------------------------------------
 
 
-def test_relation_micro_f1_by_hand():
+def test_relation_prf_by_hand():
     golds = ["CPR:3", "CPR:4", "false", "false", "CPR:9"]
     preds = ["CPR:3", "CPR:3", "CPR:4", "false", None]
-    # tp 1; predicted positives 3; gold positives 3
-    assert metrics.relation_micro_f1(golds, preds, ["false"]) == {
-        "precision": pytest.approx(1 / 3),
-        "recall": pytest.approx(1 / 3),
-        "f1": pytest.approx(1 / 3),
-    }
-    assert metrics.relation_micro_f1(["false"], [None], ["false"]) == {"precision": 0.0, "recall": 0.0, "f1": 0.0}
+    # micro: tp 1; predicted positives 3; gold positives 3
+    # per label: CPR:3 P 1/2 R 1 F 2/3; CPR:4 P 0 R 0 F 0; CPR:9 P 0 R 0 F 0 -> macro F 2/9, P 1/6, R 1/3
+    result = metrics.relation_prf(golds, preds, ["CPR:3", "CPR:4", "CPR:9"])
+    assert (result["precision"], result["recall"], result["f1"]) == (1 / 3, 1 / 3, pytest.approx(1 / 3))
+    assert (result["tp"], result["fp"], result["fn"]) == (1, 2, 2)
+    assert (result["macro_precision"], result["macro_recall"]) == (pytest.approx(1 / 6), pytest.approx(1 / 3))
+    assert result["macro_f1"] == pytest.approx(2 / 9)
+    assert result["per_type"]["CPR:3"]["f1"] == pytest.approx(2 / 3)
+    nothing = metrics.relation_prf(["false"], [None], ["CPR:3"])
+    assert (nothing["f1"], nothing["macro_f1"], nothing["tp"], nothing["fp"], nothing["fn"]) == (0.0, 0.0, 0, 0, 0)
 
 
-def test_relation_micro_f1_matches_sklearn_on_perturbed_chemprot(data_dir: Path):
-    corpus = get_corpus("chemprot")
-    examples = list(corpus.examples("test", data_dir))
+@pytest.mark.parametrize("corpus_name", ["chemprot", "ddi"])
+def test_relation_prf_matches_sklearn_micro_and_macro(data_dir: Path, corpus_name: str):
+    """Micro (BLURB, BLUE ChemProt) and macro (BLUE DDI) F1 over the positive labels, as scikit-learn computes them."""
+    examples = list(get_corpus(corpus_name).examples("test", data_dir))
     labels = list(examples[0].options)
     negatives = [labels[i] for i in examples[0].negative_options]
     golds = [labels[ex.answer.selected[0]] for ex in examples]
     rng = random.Random(11)
     preds = [g if rng.random() < 0.7 else rng.choice([*labels, None]) for g in golds]
     positive = [label for label in labels if label not in negatives]
-    ours = metrics.relation_micro_f1(golds, preds, negatives)
+    ours = metrics.relation_prf(golds, preds, positive)
     filled = [p if p is not None else "<no answer>" for p in preds]
-    for name, reference in (("precision", precision_score), ("recall", recall_score), ("f1", f1_score)):
-        expected = reference(golds, filled, labels=positive, average="micro", zero_division=0)
-        assert ours[name] == pytest.approx(expected, abs=1e-12), name
-    assert 0.2 < ours["f1"] < 0.9
+    for average, prefix in (("micro", ""), ("macro", "macro_")):
+        for name, reference in (("precision", precision_score), ("recall", recall_score), ("f1", f1_score)):
+            expected = reference(golds, filled, labels=positive, average=average, zero_division=0)
+            assert ours[prefix + name] == pytest.approx(expected, abs=1e-12), prefix + name
+    assert 0.2 < ours["f1"] < 0.9 and ours["macro_f1"] != pytest.approx(ours["f1"], abs=1e-3)
 
 
 def test_multilabel_micro_f1_matches_sklearn_on_perturbed_hoc(data_dir: Path):
@@ -185,7 +191,10 @@ def test_multilabel_micro_f1_matches_sklearn_on_perturbed_hoc(data_dir: Path):
     for name, reference in (("precision", precision_score), ("recall", recall_score), ("f1", f1_score)):
         assert ours[name] == pytest.approx(reference(y_true, y_pred, average="micro"), abs=1e-12), name
     by_hand = metrics.multilabel_micro_f1([{1, 2}, {3}], [{1, 9}, {3, 4}], labels=[1, 2, 3, 4])  # 9 is no label
-    assert by_hand == {"precision": pytest.approx(2 / 3), "recall": pytest.approx(2 / 3), "f1": pytest.approx(2 / 3)}
+    assert by_hand == {
+        "precision": pytest.approx(2 / 3), "recall": pytest.approx(2 / 3), "f1": pytest.approx(2 / 3),
+        "tp": 2, "fp": 1, "fn": 1,
+    }
 
 
 def test_example_based_f1_by_hand():
@@ -193,7 +202,7 @@ def test_example_based_f1_by_hand():
     pred = [{0}, {2, 7}, set(), {6}]
     # per document P: 1, 1/2, 0 (empty prediction), 1 -> 5/8; R: 1/2, 1, 0, 1 -> 5/8; F = 5/8
     result = metrics.example_based_f1(gold, pred)
-    assert result == {"precision": 5 / 8, "recall": 5 / 8, "f1": pytest.approx(5 / 8)}
+    assert result == {"precision": 5 / 8, "recall": 5 / 8, "f1": pytest.approx(5 / 8), "tp": 3, "fp": 1, "fn": 4}
     lopsided = metrics.example_based_f1([{1, 2, 3, 4}], [{1}])  # P 1, R 1/4 -> F = 2 * 1/4 / (5/4) = 0.4
     assert lopsided["f1"] == pytest.approx(0.4)
     # a document with no gold label (never in BLUE's test set): both empty is perfect, a prediction is wrong
@@ -252,6 +261,40 @@ def test_pico_word_f1_by_hand():
     assert per["Interventions"]["f1"] == pytest.approx(1 / 2)
     assert per["Outcomes"]["f1"] == pytest.approx(4 / 5)
     assert result["f1"] == pytest.approx((4 / 7 + 1 / 2 + 4 / 5) / 3)
+    # counts summed over the classes: tp 2 + 1 + 2; predicted 3 + 1 + 3; gold 4 + 3 + 2
+    assert (result["tp"], result["fp"], result["fn"]) == (5, 2, 4)
+    assert (per["Outcomes"]["tp"], per["Outcomes"]["fp"], per["Outcomes"]["fn"]) == (2, 1, 0)
+
+
+# --- relaxed (overlap) entity F1 -----------------------------------------------------------------------------------
+
+
+def test_relaxed_entity_prf_by_hand():
+    text = "Severe acute hepatitis and renal failure after aspirin ; hepatitis again"
+    assert text[7:22] == "acute hepatitis" and text[27:40] == "renal failure" and text[47:54] == "aspirin"
+    gold = [[("Disease", 7, 22), ("Disease", 27, 40), ("Chemical", 47, 54)]]
+    pred = [[
+        ("Disease", "hepatitis"),  # overlaps "acute hepatitis": hit (its second occurrence overlaps nothing)
+        ("Disease", "Severe acute hepatitis"),  # overlaps the same gold span, already matched: miss
+        ("Disease", "renal"),  # overlaps "renal failure": hit
+        ("Disease", "aspirin"),  # overlaps a Chemical span only: wrong type, miss
+        ("Chemical", "paracetamol"),  # not in the text: miss
+    ]]
+    result = metrics.relaxed_entity_prf([text], gold, pred)
+    assert (result["tp"], result["fp"], result["fn"]) == (2, 3, 1)
+    assert (result["precision"], result["recall"]) == (2 / 5, 2 / 3)
+    golds = [("Disease", "acute hepatitis"), ("Disease", "renal failure"), ("Chemical", "aspirin")]
+    strict = metrics.entity_prf([golds], pred)
+    assert strict["tp"] == 0 < result["tp"]
+
+
+def test_relaxed_prefers_the_gold_span_a_mention_equals():
+    """"IL-2" overlaps both gold spans; taking the exact one first leaves "IL-2 receptor" for the second."""
+    text = "IL-2 receptor binds IL-2"
+    gold = [[("Gene", 0, 13), ("Gene", 20, 24)]]
+    result = metrics.relaxed_entity_prf([text], gold, [[("Gene", "IL-2"), ("Gene", "receptor")]])
+    assert (result["tp"], result["fp"], result["fn"]) == (2, 0, 0)
+    assert metrics.relaxed_entity_prf([text], gold, [[]])["f1"] == 0.0
 
 
 # --- benchmark averages ----------------------------------------------------------------------------------------------

@@ -31,8 +31,8 @@ BLURB_VALUES = {
     "pubmedqa": 0.2, "bioasq": 0.4,
 }
 BLUE_VALUES = {
-    "clinicalsts": 0.1, "biosses": 0.5, "bc5cdr_disease": 0.8, "bc5cdr_chem": 0.9, "share_clefe": 0.2,
-    "ddi": 0.6, "chemprot": 0.3, "i2b2_2010": 0.4, "hoc_blue": 0.7, "mednli": 0.5,
+    "clinicalsts": 0.1, "biosses": 0.5, "bc5cdr_disease_blue": 0.8, "bc5cdr_chem_blue": 0.9, "share_clefe": 0.2,
+    "ddi_blue": 0.6, "chemprot": 0.3, "i2b2_2010": 0.4, "hoc_blue": 0.7, "mednli": 0.5,
 }
 
 
@@ -60,6 +60,26 @@ def test_blurb_score_is_the_mean_of_task_type_means():
     assert sorted(d for ds in BLURB_TYPES.values() for d in ds) == sorted(BLURB_VALUES)
 
 
+def test_benchmark_tables_follow_the_benchmark_registry():
+    """BLURB's six task types come from the corpora's task types (PICO from its metric), in BLURB's order."""
+    assert BLURB_TYPES == {
+        "NER": ("bc5cdr_chem", "bc5cdr_disease", "ncbi_disease", "bc2gm", "jnlpba"),
+        "PICO": ("ebm_pico",),
+        "relation extraction": ("chemprot", "ddi", "gad"),
+        "sentence similarity": ("biosses",),
+        "document classification": ("hoc",),
+        "question answering": ("pubmedqa", "bioasq"),
+    }
+    assert BLUE_DATASETS == (
+        "clinicalsts", "biosses", "bc5cdr_disease_blue", "bc5cdr_chem_blue", "share_clefe", "ddi_blue", "chemprot",
+        "i2b2_2010", "hoc_blue", "mednli",
+    )
+    rows = {row.corpus: row for row in dataset_results(results_file({**BLURB_VALUES, **BLUE_VALUES}))}
+    assert (rows["ddi"].metric, rows["ddi"].benchmarks) == ("relation_micro_f1", ("blurb",))
+    assert (rows["ddi_blue"].metric, rows["ddi_blue"].benchmarks) == ("relation_macro_f1", ("blue",))
+    assert rows["chemprot"].benchmarks == ("blurb", "blue") and rows["bc5cdr_chem"].benchmarks == ("blurb",)
+
+
 def test_partial_blurb_is_flagged_and_averages_the_types_present():
     open_values = {k: v for k, v in BLURB_VALUES.items() if k not in ("bioasq", "ebm_pico")}
     score = blurb_score(dataset_results(results_file(open_values)))
@@ -85,7 +105,7 @@ def test_markdown_names_references_sources_and_caveats(tmp_path):
     assert "`--limit 5`" in text
     ncbi, chemprot = get_corpus("ncbi_disease").display_name, get_corpus("chemprot").display_name
     assert f"| {ncbi} (`mnlu_ncbi_disease`) | BLURB | entity_f1 | 10 | 1 | 70.00 | – | 87.82 | – | 56.73 |" in text
-    assert f"| {chemprot} (`mnlu_chemprot`) | BLUE, BLURB | relation_micro_f1 | 10 | 1 | 30.00 | – | 77.24 | 69.20 | " \
+    assert f"| {chemprot} (`mnlu_chemprot`) | BLURB, BLUE | relation_micro_f1 | 10 | 1 | 30.00 | – | 77.24 | 69.20 | " \
            "66.18 (macro-F1) |" in text
     order = [line.split("`")[1] for line in text.splitlines() if line.startswith("| ") and "(`mnlu_" in line]
     assert order == [f"mnlu_{d}" for ds in BLURB_TYPES.values() for d in ds]

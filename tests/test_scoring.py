@@ -1,11 +1,13 @@
-"""The scorer on the real test sets: gold and empty predictions, parse failures, strict and paper modes,
-mixed span/choice corpora, and the prediction-file reader."""
+"""The scorer on the real test sets: gold and empty predictions, parse failures, strict and paper modes (the
+paper's rules one by one), relaxed span F1, DDI micro/macro-F1, BLUE's BC5CDR offsets, mixed span/choice corpora,
+and the prediction-file reader."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
 import random
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from mnlu_instruct import metrics
 from mnlu_instruct.answer_format import format_answer
 from mnlu_instruct.corpora import get_corpus
 from mnlu_instruct.examples import ChoiceAnswer, Example, SpanAnswer
+from mnlu_instruct.formats.pubtator import read_pubtator
 from mnlu_instruct.schema import CorpusFormatError
 from mnlu_instruct.scoring import read_predictions, score_corpus, score_examples
 
@@ -37,12 +40,12 @@ def test_gold_scores_the_maximum_and_nothing_scores_zero(test_sets, name):
     for mode in ("strict", "paper"):
         gold = score_examples(examples, targets, metric, mode)
         assert (gold["n"], gold["parse_failures"], gold["missing"], gold["unknown_labels"]) == (len(examples), 0, 0, 0)
-        if metric == "pearson":  # integer options against real-valued gold: the ceiling is below 1
+        if metric == "pearson" and mode == "strict":  # integer options against real-valued gold: below 1
             options = [float(ex.options[ex.answer.selected[0]]) for ex in examples]
             ceiling = pearsonr(options, [ex.gold_score for ex in examples]).statistic
             assert gold["score"] == pytest.approx(ceiling, abs=1e-12) and 0.9 < ceiling < 1
         else:
-            assert gold["score"] == pytest.approx(1.0), mode
+            assert gold["score"] == pytest.approx(1.0), mode  # paper STS: against the gold options
     if metric != "pearson":
         empty = score_examples(examples, [""] * len(examples), metric)
         missing = score_examples(examples, [None] * len(examples), metric)
@@ -76,15 +79,6 @@ def test_entity_scores_follow_the_metric_through_the_grammar(test_sets):
     assert shouted["score"] < 0.3 < result["score"] <= paper["score"]  # paper mode matches lower-cased strings
 
 
-def test_paper_mode_deduplicates_more_than_twenty_spans():
-    types = (("Chemical", "c"),)
-    example = Example("e", "t", "ner", "d", "", SpanAnswer((("Chemical", ("a",) * 21),)), types=types)
-    twenty_one = "Chemical: " + " ... ".join(["a"] * 21)
-    assert score_examples([example], [twenty_one], "entity_f1")["f1"] == 1.0
-    paper = score_examples([example], [twenty_one], "entity_f1", mode="paper")
-    assert (paper["precision"], paper["recall"]) == (1.0, pytest.approx(1 / 21))
-
-
 def test_relation_parse_failures_are_empty_in_strict_and_option_a_in_paper(test_sets):
     examples = test_sets["gad"]
     labels = examples[0].options  # (A) association, (B) no association (negative)
@@ -93,12 +87,14 @@ def test_relation_parse_failures_are_empty_in_strict_and_option_a_in_paper(test_
     golds = [labels[ex.answer.selected[0]] for ex in examples]
     read = [labels[ex.answer.selected[0]] if p != "I cannot tell." else None for ex, p in zip(examples, predictions)]
     negatives = [labels[i] for i in examples[0].negative_options]
+    positives = [label for label in labels if label not in negatives]
     strict = score_examples(examples, predictions, "relation_micro_f1")
-    assert strict["score"] == pytest.approx(metrics.relation_micro_f1(golds, read, negatives)["f1"])
+    assert strict["score"] == pytest.approx(metrics.relation_prf(golds, read, positives)["f1"])
     assert strict["precision"] == 1.0 and strict["parse_failures"] == read.count(None) > 50
+    assert strict["fp"] == 0 and strict["tp"] + strict["fn"] == golds.count(positives[0])
     paper = score_examples(examples, predictions, "relation_micro_f1", mode="paper")
     defaulted = [r if r is not None else labels[0] for r in read]
-    assert paper["score"] == pytest.approx(metrics.relation_micro_f1(golds, defaulted, negatives)["f1"])
+    assert paper["score"] == pytest.approx(metrics.relation_prf(golds, defaulted, positives)["f1"])
     assert paper["precision"] < 1.0
 
 
@@ -135,25 +131,124 @@ def test_multi_label_metrics_on_partial_answers(test_sets):
     assert example_based["score"] == metrics.example_based_f1(gold_sets, [set(c) - {10} for c in chosen])["f1"]
 
 
-def test_accuracy_strict_and_paper(test_sets):
+def test_accuracy_counts(test_sets):
     examples = test_sets["pubmedqa"][:3]
-    golds = [ex.options[ex.answer.selected[0]] for ex in examples]
-    outputs = [f"The answer is {golds[0]}.", f"({'ABC'[examples[1].answer.selected[0]].lower()})", "no idea"]
-    strict = score_examples(examples, outputs, "accuracy")
-    paper = score_examples(examples, outputs, "accuracy", mode="paper")
-    # strict reads "(b)" only as a line-start letter; the option text inside a sentence is not an answer
-    assert (strict["accuracy"], strict["parse_failures"]) == (pytest.approx(1 / 3), 2)
-    # paper: the gold text is a substring of output 1; output 2 holds no gold text; output 3 may contain "no"
-    expected = sum(g.lower() in o.lower() for g, o in zip(golds, outputs)) / 3
-    assert paper["accuracy"] == pytest.approx(expected) and paper["accuracy"] >= 1 / 3
+    outputs = [format_answer(examples[0]), "no idea", format_answer(examples[2])]
+    result = score_examples(examples, outputs, "accuracy")
+    assert (result["correct"], result["total"], result["parse_failures"]) == (2, 3, 1)
+    assert result["accuracy"] == pytest.approx(2 / 3)
 
 
-def test_paper_choice_takes_the_first_letter_in_option_order():
-    options = ("CPR:3", "CPR:4", "false")
-    example = Example("r", "t", "re", "d", "", ChoiceAnswer((1,)), options=options, negative_options=(2,))
-    # paper mode scans (a), (b), ... and takes the first present, not the first in the text
-    assert score_examples([example], ["(B) CPR:4 rather than (a)"], "relation_micro_f1")["f1"] == 1.0
-    assert score_examples([example], ["(B) CPR:4 rather than (a)"], "relation_micro_f1", mode="paper")["f1"] == 0.0
+# --- paper mode: BioMistral-NLU's evaluation.py, rule by rule (cases where the old rule gave another result) ----
+
+
+def _choice(options, gold, task_type="re", multi_label=False):
+    return Example("c", "t", task_type, "d", "", ChoiceAnswer(gold), options=options, multi_label=multi_label)
+
+
+def test_paper_letters_are_case_sensitive_first_in_option_order_with_a_as_default():
+    example = _choice(("CPR:3", "CPR:4", "false"), (1,))
+    outputs = ("(B) CPR:4", "(b) CPR:4", "(B) CPR:4 rather than (A)", "CPR:4")
+    paper = {text: score_examples([example], [text], "accuracy", mode="paper")["score"] for text in outputs}
+    # "(b)" is no option for the script (the old rule lower-cased the output and read B); "(A)" comes first in
+    # option order wherever it stands in the text; no letter at all is option (A)
+    assert paper == {"(B) CPR:4": 1.0, "(b) CPR:4": 0.0, "(B) CPR:4 rather than (A)": 0.0, "CPR:4": 0.0}
+    fourteen = _choice(tuple(f"option {i}" for i in range(14)), (13,))
+    # the script knows the letters (A) to (M) only: "(N)" is read as the default (A)
+    assert score_examples([fourteen], ["(N) option 13"], "accuracy", mode="paper")["score"] == 0.0
+    assert score_examples([fourteen], ["(N) option 13"], "accuracy")["score"] == 1.0
+    multi = _choice(("a", "b", "c", "none"), (0, 2), multi_label=True)
+    result = score_examples([multi], ["(A) a\n(c) c"], "multilabel_micro_f1", mode="paper")
+    assert (result["tp"], result["fp"], result["fn"]) == (1, 0, 1)
+
+
+def test_paper_nli_and_qa_need_the_whole_gold_answer_line():
+    example = _choice(("yes", "no", "maybe"), (1,), task_type="qa")
+    outputs = ["(B) no", "The answer is (B) No.", "no", "I do not know.", "(B)", "(C) maybe, not (B) no"]
+    paper = [score_examples([example], [o], "accuracy", mode="paper")["score"] for o in outputs]
+    # the old rule (the option text "no" in the lower-cased output) took "no" and "I do not know."; the script
+    # wants "(b) no" inside the lower-cased output, wherever it stands
+    assert paper == [1.0, 1.0, 0.0, 0.0, 0.0, 1.0]
+    relation = _choice(("yes", "no"), (1,), task_type="re")  # other task types read the letter
+    assert score_examples([relation], ["(B)"], "accuracy", mode="paper")["score"] == 1.0
+
+
+def test_paper_sts_pearson_is_against_the_gold_option_value():
+    options = ("0", "1", "2", "3", "4")
+    examples = [
+        dataclasses.replace(_choice(options, (round(score),), task_type="sts"), id=str(k), gold_score=score)
+        for k, score in enumerate((0.4, 1.4, 1.6, 3.6))
+    ]
+    outputs = [f"({'ABCDE'[round(ex.gold_score)]}) x" for ex in examples]
+    strict = score_examples(examples, outputs, "pearson")["score"]
+    paper = score_examples(examples, outputs, "pearson", mode="paper")["score"]
+    assert paper == pytest.approx(1.0)
+    assert strict == pytest.approx(pearsonr([0, 1, 2, 4], [0.4, 1.4, 1.6, 3.6]).statistic) and strict < 0.99
+
+
+def _spans_example(*lines):
+    types = tuple((name, "") for name, _ in lines)
+    return Example("s", "t", "ner", "d", "", SpanAnswer(tuple((n, tuple(ms)) for n, ms in lines)), types=types)
+
+
+def test_paper_deduplicates_long_type_lines_in_gold_and_prediction():
+    # 21 gold "a": the script keeps one in the gold as in the prediction (the old rule only in the prediction)
+    example = _spans_example(("Chemical", ["a"] * 21))
+    for prediction in ("Chemical: a", "Chemical: " + " ... ".join(["a"] * 21)):
+        paper = score_examples([example], [prediction], "entity_f1", mode="paper")
+        assert (paper["tp"], paper["fp"], paper["fn"]) == (1, 0, 0), prediction
+    assert score_examples([example], ["Chemical: a"], "entity_f1")["recall"] == pytest.approx(1 / 21)
+
+
+def test_paper_deduplicates_per_type_line():
+    # 11 + 11 spans: no line has more than 20, so nothing is de-duplicated (the old rule counted the unit's 22)
+    example = _spans_example(("Chemical", ["a"] * 11), ("Disease", ["b"] * 11))
+    prediction = "Chemical: " + " ... ".join(["a"] * 11) + "\nDisease: " + " ... ".join(["b"] * 11)
+    paper = score_examples([example], [prediction], "entity_f1", mode="paper")
+    assert (paper["tp"], paper["fp"], paper["fn"]) == (22, 0, 0)
+
+
+def test_paper_deduplicates_exact_strings_before_lower_casing():
+    # "A" and "a" are two strings for the de-duplication, then both read "a": two gold "a", two predicted
+    example = _spans_example(("Chemical", ["A"] * 11 + ["a"] * 10))
+    paper = score_examples([example], ["Chemical: a ... A"], "entity_f1", mode="paper")
+    assert (paper["tp"], paper["fp"], paper["fn"]) == (2, 0, 0)
+    once = score_examples([example], ["Chemical: a"], "entity_f1", mode="paper")
+    assert (once["tp"], once["fn"]) == (1, 1)
+
+
+@pytest.mark.parametrize("name", ["bc5cdr_abstracts", "ncbi_disease_abstracts"])
+def test_paper_mode_gold_scores_one_on_abstracts(data_dir, name):
+    """Abstracts list more than 20 mentions of a type: the old rule de-duplicated only the prediction."""
+    examples = list(get_corpus(name).examples("test", data_dir))
+    result = score_examples(examples, [format_answer(ex) for ex in examples], "entity_f1", mode="paper")
+    assert result["score"] == 1.0 and result["tp"] < sum(len(ms) for ex in examples for _, ms in ex.answer.spans)
+
+
+# --- strict extras: relaxed span F1, DDI macro-F1, counts ---------------------------------------------------------
+
+
+def test_relaxed_span_f1_is_reported_beside_the_strict_score(test_sets):
+    examples = test_sets["ncbi_disease"]
+    trimmed = [
+        _with(ex, SpanAnswer(tuple((t, tuple(m.split(" ", 1)[-1] for m in ms)) for t, ms in ex.answer.spans)))
+        for ex in examples
+    ]
+    result = score_examples(examples, [format_answer(ex) for ex in trimmed], "entity_f1")
+    assert result["score"] == result["f1"] < 0.6 < result["relaxed_f1"]
+    assert result["tp"] + result["fn"] == result["relaxed_tp"] + result["relaxed_fn"] == result["n_gold"]
+
+
+def test_ddi_reports_micro_and_macro_f1(data_dir):
+    examples = list(get_corpus("ddi").examples("test", data_dir))
+    rng = random.Random(3)
+    outputs = [format_answer(ex) if rng.random() < 0.8 else "(A)" for ex in examples]
+    micro = score_examples(examples, outputs, "relation_micro_f1")
+    macro = score_examples(examples, outputs, "relation_macro_f1")
+    assert micro["score"] == micro["f1"] == macro["f1"] and macro["score"] == macro["macro_f1"] == micro["macro_f1"]
+    assert micro["score"] != pytest.approx(macro["score"], abs=1e-3)
+    options = examples[0].options
+    assert set(micro["per_type"]) == {options[i] for i in range(len(options)) if i not in examples[0].negative_options}
 
 
 def test_each_answer_shape_is_scored_by_its_own_metric(data_dir):
@@ -234,3 +329,38 @@ def test_non_utf8_predictions_name_the_line(tmp_path):
     with pytest.raises(CorpusFormatError, match="not UTF-8") as error:
         read_predictions(path)
     assert error.value.where == "line 2"
+
+
+# --- BLUE's BC5CDR: the release's mentions and offsets -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "type_"), [("bc5cdr_chem_blue", "Chemical"), ("bc5cdr_disease_blue", "Disease")])
+def test_blue_bc5cdr_gold_is_the_official_offsets(data_dir, name, type_):
+    """Every gold mention of the BLUE task is an official PubTator mention, at its offsets, and none is left out:
+    BLUE's gold standard (every mention of the type whose text matches its offsets) is the task's gold."""
+    release = {d.pmid: d for d in read_pubtator(data_dir / "bc5cdr/original/CDR_TestSet.PubTator.txt")}
+    official = Counter(
+        (d.pmid, m.start, m.end) for d in release.values() for m in d.mentions
+        if m.type == type_ and d.text[m.start : m.end] == m.text
+    )
+    examples = list(get_corpus(name).examples("test", data_dir))
+    ours: Counter = Counter()
+    cursor: dict[str, int] = {}
+    for ex in examples:
+        text = release[ex.document_id].text
+        start = text.index(ex.text, cursor.get(ex.document_id, 0))
+        cursor[ex.document_id] = start + len(ex.text)
+        offsets = sorted((a, b) for _, a, b in ex.gold_offsets)
+        assert [ex.text[a:b] for a, b in offsets] == list(ex.answer.spans[0][1]), ex.id
+        ours.update((ex.document_id, start + a, start + b) for a, b in offsets)
+    assert ours == official and sum(official.values()) == get_corpus(name).mention_counts["test"]
+    gold = score_examples(examples, [format_answer(ex) for ex in examples], "entity_f1")
+    assert (gold["score"], gold["tp"], gold["fp"], gold["fn"]) == (1.0, sum(official.values()), 0, 0)
+
+
+def test_blurb_iob_gold_differs_from_the_release_where_blue_scores_offsets(data_dir):
+    """BLURB's IOB tokens: "Ca2" where the release's mention is "Ca" (PMID 24840785); BLUE's task has "Ca"."""
+    blurb = Counter(m for ex in get_corpus("bc5cdr_chem").examples("test", data_dir) for m in ex.answer.spans[0][1])
+    blue = Counter(m for ex in get_corpus("bc5cdr_chem_blue").examples("test", data_dir) for m in ex.answer.spans[0][1])
+    assert blurb["Ca2"] >= 4 and blue["Ca2"] == 0 and blue["Ca"] >= 4
+    assert sum(blurb.values()) == sum(blue.values()) == 5385
