@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mnlu_instruct.formats.conll import iob_spans, numbered_lines, read_conll, sentence_to_document
-from mnlu_instruct.formats.pubmedqa_json import read_ground_truth, read_pqal, read_splits
+from mnlu_instruct.corpora.pubmedqa import read_ground_truth, read_pqal, read_splits
 from mnlu_instruct.formats.pubtator import read_pubtator, split_ids
 from mnlu_instruct.schema import CorpusFormatError
 

@@ -118,7 +118,7 @@ def _abstracts(path: Path) -> Iterator[Abstract]:
     (``PubTatorMention.columns``) is split here on commas, rather than by
     :func:`~mnlu_instruct.formats.pubtator.split_ids`. ``-`` means no concept.
     """
-    for document in read_pubtator(path):
+    for document in read_pubtator(path, types={name for name, _ in ENTITY_TYPES}, unique=True):
         mentions = []
         for mention in document.mentions:
             column = mention.columns[0] if mention.columns else ""

@@ -31,7 +31,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..corpus import Corpus
-from ..formats.conll import numbered_lines
+from ..formats.text_file import numbered_lines
 from ..formats.tsv_rows import read_rows
 from ..schema import CorpusFormatError, TextClassification
 

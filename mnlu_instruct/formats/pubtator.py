@@ -19,13 +19,13 @@ raises :class:`CorpusFormatError` naming the file and line.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 from ..schema import CorpusFormatError, Passage
-from .conll import numbered_lines
+from .text_file import numbered_lines
 
 _ID_SEPARATORS = re.compile(r"[|,+;]")
 _INTEGER = re.compile(r"-?\d+")
@@ -71,8 +71,9 @@ def split_ids(column: str) -> tuple[str, ...]:
 class _Document:
     """The document being read: filled line by line, checked as it goes."""
 
-    def __init__(self, path: Path, number: int, pmid: str, title: str) -> None:
+    def __init__(self, path: Path, number: int, pmid: str, title: str, types: Optional[Collection[str]]) -> None:
         self.path = path
+        self.types = types
         self.line = number
         self.pmid = pmid
         self.title = title
@@ -119,6 +120,9 @@ class _Document:
         found = text[start:end]
         if found != mention and found != mention.rstrip(" "):
             raise self.fail(number, f"mention {mention!r} differs from the text at [{start}, {end}): {found!r}")
+        if self.types is not None and cells[4] not in self.types:
+            allowed = ", ".join(sorted(self.types))
+            raise self.fail(number, f"unknown entity type {cells[4]!r}; allowed: {allowed}")
         ids = split_ids(cells[5]) if len(cells) > 5 else ()
         self.mentions.append(PubTatorMention(start, end, found, cells[4], ids, number, tuple(cells[5:])))
 
@@ -130,11 +134,19 @@ class _Document:
         )
 
 
-def read_pubtator(path: Path) -> Iterator[PubTatorDocument]:
-    """Yield the documents of a PubTator file, validating every line and every mention against the text."""
+def read_pubtator(
+    path: Path, *, types: Optional[Collection[str]] = None, unique: bool = False
+) -> Iterator[PubTatorDocument]:
+    """Yield the documents of a PubTator file, validating every line and every mention against the text.
+
+    With ``types``, a mention of another type is an error naming the line and the allowed types; with
+    ``unique``, a PMID that comes again is an error naming both title lines. A file whose last line has
+    no line break is taken as cut.
+    """
     current: Optional[_Document] = None
+    seen: dict[str, int] = {}
     number = 0
-    for number, line in numbered_lines(path):
+    for number, line in numbered_lines(path, complete=True):
         if not line.strip():
             if current is not None:
                 yield current.finish(number)
@@ -144,7 +156,13 @@ def read_pubtator(path: Path) -> Iterator[PubTatorDocument]:
         if text_line and text_line.group(2) == "t":
             if current is not None:
                 raise current.fail(number, f"title of {text_line.group(1)} before the blank line ending {current.pmid}")
-            current = _Document(path, number, text_line.group(1), text_line.group(3))
+            pmid = text_line.group(1)
+            if unique and pmid in seen:
+                raise CorpusFormatError(
+                    path, f"line {number}", f"document {pmid} comes again (first at line {seen[pmid]})"
+                )
+            seen[pmid] = number
+            current = _Document(path, number, pmid, text_line.group(3), types)
         elif current is None:
             raise CorpusFormatError(path, f"line {number}", f"expected a title line PMID|t|text, found {line[:80]!r}")
         elif text_line:
