@@ -71,6 +71,17 @@ def keep_lines(count: int, final_break: bool = True) -> Corrupt:
     return change
 
 
+def prefix_line(number: int, prefix: bytes) -> Corrupt:
+    """Put ``prefix`` at the start of line ``number`` (1-based)."""
+
+    def change(data: bytes) -> bytes:
+        lines = data.split(b"\n")
+        lines[number - 1] = prefix + lines[number - 1]
+        return b"\n".join(lines)
+
+    return change
+
+
 def empty(_: bytes) -> bytes:
     return b""
 
@@ -159,7 +170,10 @@ def ncbi_pubtator(data_dir):
 def test_pubtator_cut_inside_an_abstract_names_the_line(ncbi_pubtator, data_dir, tmp_path):
     corpus, path = ncbi_pubtator
     abstract = first_line(path, lambda line: "|a|" in line and line.startswith("9"))
-    cut = lambda data: b"".join(data.splitlines(keepends=True)[: abstract - 1]) + data.splitlines()[abstract - 1][:90]
+
+    def cut(data: bytes) -> bytes:
+        return b"".join(data.splitlines(keepends=True)[: abstract - 1]) + data.splitlines()[abstract - 1][:90]
+
     data = stage(corpus, "test", data_dir, tmp_path, {PUBTATOR[corpus.name]: cut})
     message = read_error(corpus, "test", data)
     assert f"line {abstract}:" in message and "no final line break" in message
@@ -206,10 +220,10 @@ def test_pubtator_unknown_type_names_line_and_allowed_types(name, data_dir, tmp_
 
 def test_pubtator_invalid_utf8_names_the_line(ncbi_pubtator, data_dir, tmp_path):
     corpus, path = ncbi_pubtator
-    change = lambda data: data.replace(b"|a|", b"|a|\xff", 2)
-    data = stage(corpus, "test", data_dir, tmp_path, {PUBTATOR[corpus.name]: change})
+    number = first_line(path, lambda line: "|a|" in line)
+    data = stage(corpus, "test", data_dir, tmp_path, {PUBTATOR[corpus.name]: prefix_line(number, b"\xff")})
     message = read_error(corpus, "test", data)
-    assert f"line {first_line(path, lambda line: '|a|' in line)}:" in message and "not UTF-8" in message
+    assert f"line {number}:" in message and "not UTF-8" in message
 
 
 # Empty files, every reader family -----------------------------------------------------------------------------
@@ -249,8 +263,7 @@ TSV = [
 @pytest.mark.parametrize(("name", "relative"), TSV)
 def test_tsv_invalid_utf8_names_file_and_line(name, relative, data_dir, tmp_path):
     corpus = get_corpus(name)
-    change = lambda data: data.replace(b"\n", b"\n\xc3(", 3).replace(b"\n\xc3(", b"\n", 2)
-    data = stage(corpus, "test", data_dir, tmp_path, {relative: change})
+    data = stage(corpus, "test", data_dir, tmp_path, {relative: prefix_line(4, b"\xc3(")})
     message = read_error(corpus, "test", data)
     assert message.startswith(f"{tmp_path / corpus.folder / relative}: line 4: not UTF-8 text")
 

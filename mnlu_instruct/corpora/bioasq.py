@@ -92,8 +92,10 @@ def to_record(source: str, position: int, question: dict) -> QA:
     body, snippets = question.get("body"), question.get("snippets", [])
     if not isinstance(body, str) or not isinstance(snippets, list):
         raise CorpusFormatError(source, where, "expected a string body and a list of snippets")
-    texts = [snippet.get("text") if isinstance(snippet, dict) else None for snippet in snippets]
-    if not all(isinstance(text, str) for text in texts):
+    texts: list[str] = [
+        snippet["text"] for snippet in snippets if isinstance(snippet, dict) and isinstance(snippet.get("text"), str)
+    ]
+    if len(texts) != len(snippets):
         raise CorpusFormatError(source, where, 'every snippet must be an object with a string "text"')
     return QA(
         id=f"bioasq-{qid}",
@@ -112,7 +114,7 @@ def read(folder: Path, split: str) -> Iterator[QA]:
     pending, found = set(wanted), {}
     for source, position, question in questions(archive):
         qid = question.get("id") if isinstance(question, dict) else None
-        if not isinstance(qid, str) or qid not in pending:
+        if not isinstance(question, dict) or not isinstance(qid, str) or qid not in pending:
             continue
         if qid in found:
             raise CorpusFormatError(source, f"question {position}", f"question id {qid} appears a second time")

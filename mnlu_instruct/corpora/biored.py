@@ -179,7 +179,7 @@ def candidates(doc: KBDocument, relations: tuple[tuple[str, str, str], ...]) -> 
     pairs = [frozenset((a, b)) for i, a in enumerate(concepts) for b in concepts[i + 1:]
              if frozenset((concept_type[a], concept_type[b])) in RELATED_TYPES]
     pairs += [pair for pair in labels if pair not in set(pairs)]
-    found = []
+    found: list[Relation] = []
     for pair in pairs:
         first, second = sorted(pair, key=concepts.index)
         marked = _marked_pair(doc, first, second)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -128,7 +128,7 @@ def _check_rows(path: Path, pmid: str, rows: list[Row], sentences: list[str], co
 
 
 def hoc_reader(
-    name: str, files: dict[str, tuple[str, ...]], comparable: Callable[[str], str]
+    name: str, files: Mapping[str, tuple[str, ...]], comparable: Callable[[str], str]
 ) -> Callable[[Path, str], Iterator[TextClassification]]:
     """A reader of one benchmark's sentence TSV that yields one record per abstract, text from ``original/``.
 

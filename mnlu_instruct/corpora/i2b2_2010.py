@@ -215,7 +215,7 @@ def _documents(record: str, text_path: Path, con_path: Path, rel_path: Path) -> 
     for concept in concepts:
         if concept.type not in _ARGUMENT_RANK:
             raise CorpusFormatError(con_path, f"line {concept.record_line}", f"unknown concept type {concept.type!r}")
-    first_at = {}
+    first_at: dict[tuple[int, int, int], int] = {}
     for index, concept in enumerate(concepts):
         first_at.setdefault((concept.line, concept.start, concept.end), index)
     labels: dict[frozenset[int], list[str]] = defaultdict(list)
@@ -242,7 +242,7 @@ def _documents(record: str, text_path: Path, con_path: Path, rel_path: Path) -> 
                    offsets=((concepts[i].start, concepts[i].end),))
             for i in by_line[line]
         )
-        relations = []
+        relations: list[Relation] = []
         for i, j in combinations(by_line[line], 2):
             arg1, arg2 = _ordered(concepts[i], concepts[j])
             ids = (entity_id[i], entity_id[j]) if arg1 is concepts[i] else (entity_id[j], entity_id[i])

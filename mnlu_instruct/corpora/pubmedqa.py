@@ -111,15 +111,17 @@ def read_splits(path: Path) -> dict[str, tuple[str, ...]]:
         "test": content.get("test"),
     }
     seen: dict[str, str] = {}
+    checked: dict[str, tuple[str, ...]] = {}
     for split, pmids in lists.items():
         key = "test" if split == "test" else f"fold0.{'dev' if split == 'validation' else 'train'}"
-        if not _strings(pmids):
+        if not isinstance(pmids, list) or not _strings(pmids):
             raise CorpusFormatError(path, key, "missing, or not a list of PMID strings")
         for pmid in pmids:
             if pmid in seen:
                 raise CorpusFormatError(path, key, f"PMID {pmid} is listed again (first in {seen[pmid]})")
             seen[pmid] = key
-    return {split: tuple(pmids) for split, pmids in lists.items()}
+        checked[split] = tuple(pmids)
+    return checked
 
 
 DATA_FILE = "ori_pqal.json"

@@ -117,15 +117,15 @@ def read_knowtator(path: Path) -> Iterator[Mention]:
     classes = {}
     for mention in root.iter("classMention"):
         found = mention.find("mentionClass")
-        slot = mention.find("hasSlotMention")
+        slot_ref = mention.find("hasSlotMention")
         classes[mention.get("id")] = (
             found.get("id") if found is not None else None,
-            codes.get(slot.get("id")) if slot is not None else None,
+            codes.get(slot_ref.get("id")) if slot_ref is not None else None,
         )
     for number, annotation in enumerate(root.iter("annotation"), start=1):
         where = f"annotation {number}"
-        mention = annotation.find("mention")
-        mention_id = mention.get("id") if mention is not None else None
+        element = annotation.find("mention")
+        mention_id = element.get("id") if element is not None else None
         mention_class, code = classes.get(mention_id, (None, None))
         if mention_class is None:
             raise CorpusFormatError(path, where, f"mention {mention_id!r} has no classMention/mentionClass")
