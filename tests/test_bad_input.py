@@ -7,6 +7,7 @@ Only the corrupted file is copied; the other files of the split are linked to th
 
 from __future__ import annotations
 
+import io
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -384,8 +385,6 @@ def corrupt_member(member: str) -> Corrupt:
     """Overwrite the middle of one member's compressed data."""
 
     def change(data: bytes) -> bytes:
-        import io
-
         with zipfile.ZipFile(io.BytesIO(data)) as bundle:
             info = bundle.getinfo(member)
         name_length = int.from_bytes(data[info.header_offset + 26 : info.header_offset + 28], "little")
@@ -398,8 +397,7 @@ def corrupt_member(member: str) -> Corrupt:
 
 def test_ddi_corrupt_member_is_one_line(data_dir, tmp_path):
     corpus = get_corpus("ddi")
-    first = (data_dir / "ddi" / LISTING).read_text(encoding="utf-8").splitlines()[0]
-    member = "DDICorpus/Test/Test for DDI Extraction task/" + first.removeprefix("test_dataset/")
+    member = first_test_member(data_dir)
     data = stage(corpus, "test", data_dir, tmp_path, {ARCHIVE: corrupt_member(member)})
     message = read_error(corpus, "test", data)
     assert message.startswith(f"{tmp_path / 'ddi' / ARCHIVE}: member {member}:")
@@ -418,6 +416,41 @@ def test_ddi_bad_split_listing_names_the_line(change, expected, data_dir, tmp_pa
     data = stage(corpus, "test", data_dir, tmp_path, {LISTING: change})
     message = read_error(corpus, "test", data)
     assert message.startswith(f"{tmp_path / 'ddi' / LISTING}: {expected}")
+
+
+def rewrite_member(member: str, change: Corrupt) -> Corrupt:
+    """The zip with ``member``'s content changed, every other member as it was."""
+
+    def rewrite(data: bytes) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                content = source.read(info)
+                target.writestr(info, change(content) if info.filename == member else content)
+        return out.getvalue()
+
+    return rewrite
+
+
+def first_test_member(data_dir: Path) -> str:
+    first = (data_dir / "ddi" / LISTING).read_text(encoding="utf-8").splitlines()[0]
+    return "DDICorpus/Test/Test for DDI Extraction task/" + first.removeprefix("test_dataset/")
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda xml: xml.replace(b'type="drug"', b'type="drugx"', 1), "unknown entity type 'drugx'; allowed: brand"),
+        (lambda xml: xml[: len(xml) // 2], "XML does not parse"),
+    ],
+    ids=["unknown-type", "cut-xml"],
+)
+def test_ddi_bad_member_content_names_the_member(change, expected, data_dir, tmp_path):
+    corpus = get_corpus("ddi")
+    member = first_test_member(data_dir)
+    data = stage(corpus, "test", data_dir, tmp_path, {ARCHIVE: rewrite_member(member, change)})
+    message = read_error(corpus, "test", data)
+    assert message.startswith(f"{tmp_path / 'ddi' / ARCHIVE}: member {member}") and expected in message
 
 
 def test_ddi_truncated_zip_is_one_line(data_dir, tmp_path):

@@ -189,6 +189,13 @@ LABELS = (
     (NEGATIVE, "No interaction: the text states no interaction between these two drugs"),
 )
 LABEL_NAMES = frozenset(name for name, _ in LABELS)
+ENTITY_TYPES = (
+    ("drug", "a drug approved for human use"),
+    ("brand", "a drug's brand (trade) name"),
+    ("group", "a group or class of drugs"),
+    ("drug_n", "an active substance not approved for human use"),
+)
+TYPE_NAMES = frozenset(name for name, _ in ENTITY_TYPES)
 
 
 def split_members(listing: Path) -> list[str]:
@@ -223,6 +230,12 @@ def _record(split: str, document: Document, sentence: Sentence, archive: Path) -
         if label not in LABEL_NAMES:
             raise CorpusFormatError(archive, f"{where}, pair {pair.id}", f"unknown interaction type {label!r}")
         relations.append(Relation(id=pair.id, type=label, arg1_id=pair.e1, arg2_id=pair.e2))
+    for mention in sentence.entities:
+        if mention.type not in TYPE_NAMES:
+            allowed = ", ".join(sorted(TYPE_NAMES))
+            raise CorpusFormatError(
+                archive, f"{where}, entity {mention.id}", f"unknown entity type {mention.type!r}; allowed: {allowed}"
+            )
     return KBDocument(
         id=f"{NAME}-{split}-{sentence.id}",
         document_id=_document_id(document),
@@ -285,12 +298,7 @@ CORPORA = (
             "(do not unzip it), and BLURB's split lists indexing/DDI/{train,dev,test}_files.tsv "
             "(BLURB data_generation package) into ddi/blurb_split/."
         ),
-        entity_types=(
-            ("drug", "a drug approved for human use"),
-            ("brand", "a drug's brand (trade) name"),
-            ("group", "a group or class of drugs"),
-            ("drug_n", "an active substance not approved for human use"),
-        ),
+        entity_types=ENTITY_TYPES,
         labels=LABELS,
         negative_labels=(NEGATIVE,),
         question="Which interaction does the text state between the drugs {arg1} and {arg2}?",
