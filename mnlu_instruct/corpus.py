@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from .examples import Example
-from .schema import Record
+from .schema import CorpusFormatError, Record
 from .scoring import METRICS as METRIC_REGISTRY
 
 SPLITS = ("train", "validation", "test")
@@ -111,16 +111,70 @@ class Corpus:
             )
         return folder
 
-    def read(self, split: str, data_dir: Union[str, Path, None] = None) -> Iterator[Record]:
-        """Yield the validated schema records of one split."""
+    def read(
+        self, split: str, data_dir: Union[str, Path, None] = None, *, allow_partial: bool = False
+    ) -> Iterator[Record]:
+        """Yield the validated schema records of one split.
+
+        The split's examples are counted as the records go by and checked against ``split_sizes`` at the
+        end (see :meth:`examples`).
+        """
+        folder, count = self._folder(split, data_dir), 0
+        for record in self._records(folder, split):
+            count += sum(1 for _ in self.record_examples(record))
+            yield record
+        self._check_count(folder, split, count, allow_partial)
+
+    def examples(
+        self, split: str, data_dir: Union[str, Path, None] = None, *, allow_partial: bool = False
+    ) -> Iterator[Example]:
+        """Yield the prompt units of one split, in file order.
+
+        At the end, a count that differs from ``split_sizes[split]`` raises :class:`CorpusFormatError` naming
+        the files and both counts: always for an evaluation corpus (a score on part of a test set is wrong),
+        and for a training source unless ``allow_partial``.
+        """
+        folder, count = self._folder(split, data_dir), 0
+        for record in self._records(folder, split):
+            for example in self.record_examples(record):
+                count += 1
+                yield example
+        self._check_count(folder, split, count, allow_partial)
+
+    def _folder(self, split: str, data_dir: Union[str, Path, None]) -> Path:
         if split not in self.files:
             raise ValueError(f"{self.name} has no split {split!r}; it has {', '.join(self.splits)}")
-        yield from self.reader(self.locate(data_dir, split), split)
+        folder = self.locate(data_dir, split)
+        for name in self.files[split]:
+            path = folder / name
+            if path.is_file() and path.stat().st_size == 0:
+                raise CorpusFormatError(path, "line 1", f"the file is empty (a {self.name} {split} file)")
+        return folder
 
-    def examples(self, split: str, data_dir: Union[str, Path, None] = None) -> Iterator[Example]:
-        """Yield the prompt units of one split, in file order."""
-        for record in self.read(split, data_dir):
-            yield from self.record_examples(record)
+    def _records(self, folder: Path, split: str) -> Iterator[Record]:
+        """The reader's records; a record id that comes twice is an error naming both positions."""
+        seen: dict[str, int] = {}
+        for position, record in enumerate(self.reader(folder, split), start=1):
+            if record.id in seen:
+                raise CorpusFormatError(
+                    self._paths(folder, split), f"record {position}",
+                    f"record id {record.id!r} comes again (first as record {seen[record.id]})",
+                )
+            seen[record.id] = position
+            yield record
+
+    def _paths(self, folder: Path, split: str) -> str:
+        return ", ".join(str(folder / name) for name in self.files[split])
+
+    def _check_count(self, folder: Path, split: str, count: int, allow_partial: bool) -> None:
+        expected = self.split_sizes.get(split)
+        if expected is None or count == expected or (allow_partial and self.role == "train"):
+            return
+        hint = "" if self.role == "eval" else " (allow_partial accepts a partial training source)"
+        raise CorpusFormatError(
+            self._paths(folder, split), f"{self.name} {split}",
+            f"expected {expected} examples (the documented count), found {count}: the files look cut or altered{hint}",
+        )
 
     def record_examples(self, record: Record) -> Iterator[Example]:
         """The prompt units of one record, through the corpus's view."""

@@ -9,9 +9,11 @@ same example always renders to the same bytes.
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from pathlib import Path
+from typing import Any, Optional
 
 import jinja2
 import yaml
@@ -20,6 +22,14 @@ from jinja2.sandbox import SandboxedEnvironment
 from .answer_format import format_answer, option_letter
 from .examples import Example
 from .resources import templates_dir
+
+
+class TemplateError(ValueError):
+    """A template (or its sidecar) that does not load or render; the message is one line naming file and line."""
+
+    def __init__(self, path: Path, line: Optional[int], message: str):
+        where = f"line {line}" if line else "template"
+        super().__init__(f"{path}: {where}: {message}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +99,13 @@ def template_info(template_id: str) -> TemplateInfo:
     if not path.exists():
         known = sorted(p.stem for p in templates_dir().glob("*.yaml"))
         raise KeyError(f"no template {template_id!r}; known templates: {', '.join(known)}")
-    meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise TemplateError(path, mark.line + 1 if mark else None, f"not valid YAML ({error})") from None
+    if not isinstance(meta, dict):
+        raise TemplateError(path, 1, "expected a mapping of id, version, task_type, answer_shape, description")
     if meta.get("id") != template_id:
         raise ValueError(f"{path}: id {meta.get('id')!r} differs from the file name")
     return TemplateInfo(
@@ -103,7 +119,21 @@ def template_info(template_id: str) -> TemplateInfo:
 
 @cache
 def _template(template_id: str) -> jinja2.Template:
-    return environment().get_template(f"{template_id}.jinja")
+    try:
+        return environment().get_template(f"{template_id}.jinja")
+    except jinja2.TemplateSyntaxError as error:
+        path = Path(error.filename or _template_path(template_id))
+        raise TemplateError(path, error.lineno, error.message or "") from None
+
+
+def _template_path(template_id: str) -> Path:
+    return templates_dir() / f"{template_id}.jinja"
+
+
+def _failing_line(error: BaseException, path: Path) -> Optional[int]:
+    """The template line a rendering error was raised from (Jinja maps its frames to template lines)."""
+    lines = [frame.lineno for frame in traceback.extract_tb(error.__traceback__) if frame.filename == str(path)]
+    return lines[-1] if lines else None
 
 
 def template_context(example: Example) -> dict[str, Any]:
@@ -125,7 +155,13 @@ def render_prompt(example: Example) -> str:
         raise ValueError(
             f"template {info.id!r} renders {info.answer_shape} answers, example {example.id} is {example.shape}"
         )
-    return _template(info.id).render(template_context(example)).strip()
+    template = _template(info.id)
+    try:
+        return template.render(template_context(example)).strip()
+    except jinja2.TemplateError as error:
+        path = Path(template.filename or _template_path(info.id))
+        line = error.lineno if isinstance(error, jinja2.TemplateSyntaxError) else _failing_line(error, path)
+        raise TemplateError(path, line, f"{type(error).__name__}: {error}") from None
 
 
 def render(example: Example) -> Rendered:

@@ -13,6 +13,7 @@ import json
 import shutil
 import zipfile
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from scipy.stats import pearsonr
 
 from mnlu_instruct.answer_format import format_answer
 from mnlu_instruct.corpora import get_corpus
-from mnlu_instruct.corpus import MissingCorpusError
+from mnlu_instruct.corpus import Corpus, MissingCorpusError
 from mnlu_instruct.formats.conll import read_conll, sentence_to_document
 from mnlu_instruct.parse import parse_answer
 from mnlu_instruct.schema import CorpusFormatError
@@ -28,6 +29,11 @@ from mnlu_instruct.scoring import score_examples
 from mnlu_instruct.views import sts_option
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture_corpus(name: str) -> Corpus:
+    """The corpus without its documented split sizes: the fixtures hold a few records of each split."""
+    return replace(get_corpus(name), split_sizes={})
 REAL = ("bc2gm", "jnlpba", "jnlpba_typed", "hoc", "hoc_blue", "biosses")
 DOCUMENTED = {  # examples per split (train, validation, test), as BLURB / BLUE document them
     "bc2gm": (12574, 2519, 5038),
@@ -325,7 +331,7 @@ def bioasq_fixture(tmp_path: Path) -> Path:
 
 
 def test_bioasq_records_are_built_as_blurb_builds_them(bioasq_fixture):
-    corpus = get_corpus("bioasq")
+    corpus = fixture_corpus("bioasq")
     train = list(corpus.read("train", bioasq_fixture))
     assert [qa.document_id for qa in train] == ["5f00000000000000000000a3", "5f00000000000000000000a1"]
     assert train[0].answer == ("no",) and train[0].choices == ("yes", "no")  # "No" in the file
@@ -401,7 +407,7 @@ def test_bioasq_bad_input_names_file_and_question(tmp_path):
     shutil.copytree(FIXTURES / "bioasq", tmp_path / "src")
     shutil.copytree(FIXTURES / "bioasq/blurb_split", folder / "blurb_split")
     training, golden = tmp_path / "src/BioASQ-training7b", tmp_path / "src/Task7BGoldenEnriched"
-    corpus = get_corpus("bioasq")
+    corpus = fixture_corpus("bioasq")
 
     def fails(split: str, message: str) -> None:
         _bioasq_downloads(folder, training, golden)
@@ -433,7 +439,7 @@ def test_bioasq_bad_input_names_file_and_question(tmp_path):
 
 
 def test_ebm_pico_splits_spans_and_scores():
-    corpus = get_corpus("ebm_pico")
+    corpus = fixture_corpus("ebm_pico")
     examples = {split: list(corpus.examples(split, FIXTURES)) for split in SPLITS}
     # every fifth training abstract in PMID order is held out for development
     assert [[e.document_id for e in examples[s]] for s in SPLITS] == [
@@ -473,7 +479,7 @@ def _ebm_copy(tmp_path: Path) -> Path:
 
 
 def test_ebm_pico_bad_input_names_file_and_line(tmp_path):
-    corpus, root = get_corpus("ebm_pico"), _ebm_copy(tmp_path)
+    corpus, root = fixture_corpus("ebm_pico"), _ebm_copy(tmp_path)
     ann = root / "annotations/aggregated/starting_spans/outcomes/test/gold/9000101.AGGREGATED.ann"
     original = ann.read_text()
     _edit_line(ann, 3, "2")

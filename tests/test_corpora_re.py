@@ -12,7 +12,7 @@ import pytest
 
 from mnlu_instruct.answer_format import format_answer
 from mnlu_instruct.corpora import chemprot, ddi, gad, get_corpus
-from mnlu_instruct.formats.ddi_xml import parse_offsets
+from mnlu_instruct.corpora.ddi import parse_offsets
 from mnlu_instruct.formats.sentences import merge_spans, split_sentences
 from mnlu_instruct.parse import parse_answer
 from mnlu_instruct.schema import CorpusFormatError, KBDocument, validate_kb

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from mnlu_instruct.corpora.pubmedqa import read_ground_truth, read_pqal, read_splits
 from mnlu_instruct.formats.conll import iob_spans, numbered_lines, read_conll, sentence_to_document
-from mnlu_instruct.formats.pubmedqa_json import read_ground_truth, read_pqal, read_splits
 from mnlu_instruct.formats.pubtator import read_pubtator, split_ids
 from mnlu_instruct.schema import CorpusFormatError
 
@@ -63,9 +63,11 @@ def test_pubtator_document_mentions_and_both_relation_layouts(tmp_path):
 
 
 def test_pubtator_crlf_and_no_final_blank_line(tmp_path):
-    path = write(tmp_path, f"{TITLE}\r\n{ABSTRACT}\r\n{NALOXONE}")
+    path = write(tmp_path, f"{TITLE}\r\n{ABSTRACT}\r\n{NALOXONE}\r\n")
     (document,) = read_pubtator(path)
     assert document.abstract.endswith("reversed it.") and document.mentions[0].ids == ("D009270",)
+    cut = write(tmp_path, f"{TITLE}\r\n{ABSTRACT}\r\n{NALOXONE}")
+    assert pubtator_error(cut).endswith("line 3: the file ends inside this line (no final line break): it looks cut")
 
 
 def test_pubtator_ncbi_trailing_spaces_in_mention_are_accepted_and_nothing_else(tmp_path, data_dir):
@@ -137,11 +139,13 @@ def test_pubtator_truncated_or_out_of_order_documents(text, error, tmp_path):
 def test_pubtator_truncated_real_file_names_the_last_line(tmp_path, data_dir):
     lines = lines_of(data_dir, "ncbi_disease/original/NCBIdevelopset_corpus.txt")
     title = next(i for i, line in enumerate(lines) if i > 10 and "|t|" in line)
-    path = write(tmp_path, "\n".join(lines[: title + 1]), "NCBIdevelopset_corpus.txt")
+    path = write(tmp_path, "\n".join(lines[: title + 1]) + "\n", "NCBIdevelopset_corpus.txt")
     pmid = lines[title].split("|")[0]
     assert pubtator_error(path).endswith(
         f"NCBIdevelopset_corpus.txt: line {title + 2}: document {pmid} has a title line but no abstract line"
     )
+    cut = write(tmp_path, "\n".join(lines[: title + 1])[:-5], "NCBIdevelopset_corpus.txt")
+    assert f"NCBIdevelopset_corpus.txt: line {title + 1}: the file ends inside this line" in pubtator_error(cut)
 
 
 def test_not_utf8_names_file_and_line(tmp_path):

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..corpus import Corpus
+from ..formats.tsv_rows import read_rows
 from ..schema import CorpusFormatError, Entity, KBDocument, Passage, validate_kb
 
 NAME = "my_corpus"  # TODO: lower_snake name, unique across the registry
@@ -21,23 +22,26 @@ FILES = {  # TODO: the files each split needs, relative to the corpus folder in 
 
 
 def read(folder: Path, split: str) -> Iterator[KBDocument]:
-    """TODO: parse the official files; yield validated records with ids unique across all splits."""
+    """TODO: parse the official files; yield validated records with ids unique across all splits.
+
+    Use the shared readers of ``formats/`` (``read_rows``, ``read_jsonl``, ``load_json``, ``numbered_lines``,
+    ``read_conll``/``iob_reader``, ``read_pubtator``): they name file and line on invalid UTF-8 and bad
+    lines. ``Corpus.read`` already rejects empty files, repeated record ids and counts that differ from
+    ``split_sizes``; reject unknown entity types and repeated documents here, naming both places.
+    """
     path = folder / FILES[split][0]
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            cells = line.rstrip("\n").split("\t")
-            if len(cells) != 2:  # TODO: the format's own checks; always name the file and line
-                raise CorpusFormatError(path, f"line {number}", f"expected 2 columns, found {len(cells)}")
-            doc_id, text = cells
-            entity = Entity(id=f"{doc_id}-E0", type="Disease", text=(text,), offsets=((0, len(text)),))
-            doc = KBDocument(
-                id=f"{NAME}-{split}-{doc_id}",
-                document_id=doc_id,
-                text=text,
-                passages=(Passage(id=f"{doc_id}-P0", type="sentence", offsets=((0, len(text)),)),),
-                entities=(entity,),
-            )
-            yield validate_kb(doc, corpus=NAME, source=str(path))
+    for number, (doc_id, text) in read_rows(path, 2):  # TODO: the format's own checks, naming the file and line
+        if not text:
+            raise CorpusFormatError(path, f"line {number}", "empty text")
+        entity = Entity(id=f"{doc_id}-E0", type="Disease", text=(text,), offsets=((0, len(text)),))
+        doc = KBDocument(
+            id=f"{NAME}-{split}-{doc_id}",
+            document_id=doc_id,
+            text=text,
+            passages=(Passage(id=f"{doc_id}-P0", type="sentence", offsets=((0, len(text)),)),),
+            entities=(entity,),
+        )
+        yield validate_kb(doc, corpus=NAME, source=f"{path} (line {number})")
 
 
 CORPORA = (

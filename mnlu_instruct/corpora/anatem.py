@@ -14,6 +14,10 @@ from ..formats.iob_corpus import iob_reader
 
 NAME = "anatem"
 FILES = {"train": ("train.tsv",), "validation": ("devel.tsv",), "test": ("test.tsv",)}
+ENTITY_TYPES = (
+    ("Anatomy", "an anatomical entity: an organism subdivision, organ, tissue, cell, cellular component, "
+                "or body fluid or substance, e.g. 'liver', 'epithelium', 'T cells', 'serum'"),
+)
 
 
 CORPORA = (
@@ -22,7 +26,7 @@ CORPORA = (
         display_name="AnatEM",
         task_type="ner",
         metric="entity_f1",
-        reader=iob_reader(NAME, FILES),
+        reader=iob_reader(NAME, FILES, entity_types=ENTITY_TYPES, closed=True),
         folder=NAME,
         files=FILES,
         split_sizes={"train": 5861, "validation": 2118, "test": 3830},
@@ -39,9 +43,6 @@ CORPORA = (
             "Public: copy train.tsv, devel.tsv and test.tsv of data/AnatEM-IOB/ in "
             "https://github.com/cambridgeltl/MTL-Bioinformatics-2016 (commit df0df02) into anatem/."
         ),
-        entity_types=(
-            ("Anatomy", "an anatomical entity: an organism subdivision, organ, tissue, cell, cellular component, "
-                        "or body fluid or substance, e.g. 'liver', 'epithelium', 'T cells', 'serum'"),
-        ),
-            ),
+        entity_types=ENTITY_TYPES,
+    ),
 )

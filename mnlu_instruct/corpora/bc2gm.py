@@ -17,6 +17,7 @@ FILES = {
     "validation": ("blurb_iob/devel.tsv",),
     "test": ("blurb_iob/test.tsv",),
 }
+ENTITY_TYPES = (("Gene", "a gene or gene product, such as a protein or an RNA (e.g. 'BRCA1', 'insulin receptor')"),)
 
 CORPORA = (
     Corpus(
@@ -24,7 +25,7 @@ CORPORA = (
         display_name="BC2GM",
         task_type="ner",
         metric="entity_f1",
-        reader=iob_reader("bc2gm", FILES, type_map={"GENE": "Gene"}),
+        reader=iob_reader("bc2gm", FILES, type_map={"GENE": "Gene"}, entity_types=ENTITY_TYPES, closed=True),
         folder="bc2gm",
         files=FILES,
         split_sizes={"train": 12574, "validation": 2519, "test": 5038},
@@ -40,8 +41,6 @@ CORPORA = (
             "Public: cambridgeltl/MTL-Bioinformatics-2016 data/BC2GM-IOB/{train,devel,test}.tsv, unchanged, "
             "into bc2gm/blurb_iob/."
         ),
-        entity_types=(
-            ("Gene", "a gene or gene product, such as a protein or an RNA (e.g. 'BRCA1', 'insulin receptor')"),
-        ),
+        entity_types=ENTITY_TYPES,
     ),
 )

@@ -56,7 +56,7 @@ def iob_access(kind: str) -> str:
 def read_abstracts(folder: Path, split: str) -> Iterator[KBDocument]:
     """The PubTator release: Chemical and Disease mentions, CID relations between MeSH ids."""
     path = folder / ABSTRACT_FILES[split][0]
-    for document in read_pubtator(path):
+    for document in read_pubtator(path, types=(CHEMICAL[0], DISEASE[0]), unique=True):
         doc_id = f"bc5cdr_abstracts-{document.pmid}"
         concepts = {concept for m in document.mentions for concept in m.ids}
         for row in document.relations:
@@ -92,7 +92,7 @@ def read_abstracts(folder: Path, split: str) -> Iterator[KBDocument]:
 BC5CDR_CHEM = Corpus(
     name="bc5cdr_chem",
     display_name="BC5CDR-chemical",
-    reader=iob_reader("bc5cdr_chem", CHEM_FILES),
+    reader=iob_reader("bc5cdr_chem", CHEM_FILES, entity_types=(CHEMICAL,), closed=True),
     files=CHEM_FILES,
     split_sizes={"train": 4560, "validation": 4581, "test": 4797},
     license=IOB_LICENSE,
@@ -114,7 +114,7 @@ CORPORA = (
         BC5CDR_CHEM,
         name="bc5cdr_disease",
         display_name="BC5CDR-disease",
-        reader=iob_reader("bc5cdr_disease", DISEASE_FILES),
+        reader=iob_reader("bc5cdr_disease", DISEASE_FILES, entity_types=(DISEASE,), closed=True),
         files=DISEASE_FILES,
         split_sizes={"train": 4560, "validation": 4581, "test": 4797},
         license=IOB_LICENSE,

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..corpus import Corpus
+from ..formats.text_file import decode, read_text
 from ..schema import QA, CorpusFormatError
 
 TRAINING = "BioASQ-training7b.zip"
@@ -45,7 +47,7 @@ ACCESS = (
 
 def read_ids(path: Path) -> list[str]:
     """The comma-separated question ids of a BLURB split file (one line), checked to be unique."""
-    ids = [qid.strip() for qid in path.read_text(encoding="utf-8").strip().split(",")]
+    ids = [qid.strip() for qid in read_text(path).strip().split(",")]
     if not all(ids):
         raise CorpusFormatError(path, "line 1", "expected one line of comma-separated question ids")
     duplicates = sorted({qid for qid in ids if ids.count(qid) > 1})
@@ -64,9 +66,9 @@ def questions(archive: Path) -> Iterator[tuple[str, int, object]]:
         for member in sorted(name for name in bundle.namelist() if name.endswith(".json")):
             source = f"{archive}:{member}"
             try:
-                content = json.loads(bundle.read(member).decode("utf-8"))
-            except UnicodeDecodeError:
-                raise CorpusFormatError(source, "file", "not UTF-8 text") from None
+                content = json.loads(decode(Path(source), bundle.read(member)))
+            except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+                raise CorpusFormatError(source, "member", f"cannot be read from the zip: {error}") from None
             except json.JSONDecodeError as error:
                 raise CorpusFormatError(
                     source, f"line {error.lineno}, column {error.colno}", f"not valid JSON ({error.msg})"
@@ -90,8 +92,10 @@ def to_record(source: str, position: int, question: dict) -> QA:
     body, snippets = question.get("body"), question.get("snippets", [])
     if not isinstance(body, str) or not isinstance(snippets, list):
         raise CorpusFormatError(source, where, "expected a string body and a list of snippets")
-    texts = [snippet.get("text") if isinstance(snippet, dict) else None for snippet in snippets]
-    if not all(isinstance(text, str) for text in texts):
+    texts: list[str] = [
+        snippet["text"] for snippet in snippets if isinstance(snippet, dict) and isinstance(snippet.get("text"), str)
+    ]
+    if len(texts) != len(snippets):
         raise CorpusFormatError(source, where, 'every snippet must be an object with a string "text"')
     return QA(
         id=f"bioasq-{qid}",
@@ -110,7 +114,7 @@ def read(folder: Path, split: str) -> Iterator[QA]:
     pending, found = set(wanted), {}
     for source, position, question in questions(archive):
         qid = question.get("id") if isinstance(question, dict) else None
-        if not isinstance(qid, str) or qid not in pending:
+        if not isinstance(question, dict) or not isinstance(qid, str) or qid not in pending:
             continue
         if qid in found:
             raise CorpusFormatError(source, f"question {position}", f"question id {qid} appears a second time")

@@ -118,7 +118,7 @@ def _abstracts(path: Path) -> Iterator[Abstract]:
     (``PubTatorMention.columns``) is split here on commas, rather than by
     :func:`~mnlu_instruct.formats.pubtator.split_ids`. ``-`` means no concept.
     """
-    for document in read_pubtator(path):
+    for document in read_pubtator(path, types={name for name, _ in ENTITY_TYPES}, unique=True):
         mentions = []
         for mention in document.mentions:
             column = mention.columns[0] if mention.columns else ""
@@ -179,7 +179,7 @@ def candidates(doc: KBDocument, relations: tuple[tuple[str, str, str], ...]) -> 
     pairs = [frozenset((a, b)) for i, a in enumerate(concepts) for b in concepts[i + 1:]
              if frozenset((concept_type[a], concept_type[b])) in RELATED_TYPES]
     pairs += [pair for pair in labels if pair not in set(pairs)]
-    found = []
+    found: list[Relation] = []
     for pair in pairs:
         first, second = sorted(pair, key=concepts.index)
         marked = _marked_pair(doc, first, second)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..corpus import Corpus
+from ..formats.tsv_rows import read_rows
 from ..schema import CorpusFormatError, Pair
 
 NAME = "clinicalsts"
@@ -35,29 +36,17 @@ def _score(value: str, path: Path, number: int) -> float:
     return score
 
 
-def _rows(path: Path, columns: int) -> Iterator[tuple[int, list[str]]]:
-    """``(line number, cells)`` of every non-blank line, checking the column count."""
-    with open(path, encoding="utf-8") as handle:
-        for number, raw in enumerate(handle, start=1):
-            line = raw.rstrip("\r\n")
-            if not line.strip():
-                continue
-            cells = line.split("\t")
-            if len(cells) != columns:
-                raise CorpusFormatError(
-                    path, f"line {number}", f"expected {columns} tab-separated columns, found {len(cells)}"
-                )
-            yield number, cells
-
-
 def read(folder: Path, split: str) -> Iterator[Pair]:
     """One :class:`Pair` per sentence pair, with its float score."""
     if split == "train":
         pairs = ((number, cells[0], cells[1], _score(cells[2], folder / TRAIN, number))
-                 for number, cells in _rows(folder / TRAIN, 3))
+                 for number, cells in read_rows(folder / TRAIN, 3, skip_blank=True))
     else:
-        gold = [_score(cells[0], folder / TEST_GOLD, number) for number, cells in _rows(folder / TEST_GOLD, 1)]
-        rows = list(_rows(folder / TEST, 2))
+        gold = [
+            _score(cells[0], folder / TEST_GOLD, number)
+            for number, cells in read_rows(folder / TEST_GOLD, 1, skip_blank=True)
+        ]
+        rows = list(read_rows(folder / TEST, 2, skip_blank=True))
         if len(rows) != len(gold):
             raise CorpusFormatError(
                 folder / TEST_GOLD, "whole file", f"{len(gold)} scores for {len(rows)} pairs in {TEST}"

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..corpus import Corpus
-from ..formats.conll import numbered_lines
+from ..formats.text_file import numbered_lines
 from ..schema import CorpusFormatError, Entity, KBDocument, Passage, validate_kb
 
 NAME = "ebm_pico"

@@ -26,12 +26,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
 from ..corpus import Corpus
-from ..formats.conll import numbered_lines
+from ..formats.text_file import numbered_lines
 from ..formats.tsv_rows import read_rows
 from ..schema import CorpusFormatError, TextClassification
 
@@ -128,7 +128,7 @@ def _check_rows(path: Path, pmid: str, rows: list[Row], sentences: list[str], co
 
 
 def hoc_reader(
-    name: str, files: dict[str, tuple[str, ...]], comparable: Callable[[str], str]
+    name: str, files: Mapping[str, tuple[str, ...]], comparable: Callable[[str], str]
 ) -> Callable[[Path, str], Iterator[TextClassification]]:
     """A reader of one benchmark's sentence TSV that yields one record per abstract, text from ``original/``.
 

@@ -16,18 +16,131 @@ only the last line (without a newline) ever matches. BLUE's validation set is th
 11 positive instances. BLUE states 3,110 / 11 / 6,293 instances (positive relations); the number of
 candidates with ``false`` is not published, so ``split_sizes`` is left unset and the positive counts are
 in ``relation_counts``.
+
+File format:
+
+The i2b2/VA 2010 concept and relation files (``.txt`` + ``.con`` + ``.rel`` per record).
+
+A record's ``.txt`` has one sentence per line, tokens separated by whitespace. Annotations point at
+tokens: ``c="text" L:T L:T`` gives the 1-based line and the 0-based, inclusive first and last token.
+``.con`` lines add ``||t="problem|test|treatment"``; ``.rel`` lines are
+``c="..." L:T L:T||r="TrAP"||c="..." L:T L:T``. Tokens are the runs of non-whitespace of a line; as in
+BLUE's ``create_i2b2_bert.py``, a line that starts with whitespace has an empty token 0 before them
+(what splitting the line on single spaces gives). The annotated text is compared with the tokens,
+ignoring case (the ``.con`` files write concepts in lower case).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
 from ..corpus import Corpus
-from ..formats.i2b2 import Concept, read_concepts, read_lines, read_relations
+from ..formats.text_file import numbered_lines, read_text
 from ..schema import CorpusFormatError, Entity, KBDocument, Passage, Relation, validate_kb
+
+_SPAN = r'c="(.*?)" (\d+):(\d+) (\d+):(\d+)'
+_CONCEPT = re.compile(rf'^{_SPAN}\|\|t="(.*?)"$')
+_RELATION = re.compile(rf'^{_SPAN}\|\|r="(.*?)"\|\|{_SPAN}$')
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """A concept: 0-based line index, character offsets inside that line, type, and the ``.con`` line number."""
+
+    line: int
+    start: int
+    end: int
+    text: str
+    type: str
+    record_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class RelationLine:
+    """A ``.rel`` line: the two argument spans (line index, start, end within the line) and the relation type."""
+
+    arg1: tuple[int, int, int]
+    arg2: tuple[int, int, int]
+    type: str
+    record_line: int
+
+
+def read_lines(path: Path) -> list[str]:
+    """The sentences of a ``.txt`` record: its lines (universal newlines, as BLUE reads them)."""
+    return re.split(r"\r\n|\r|\n", read_text(path))
+
+
+def token_offsets(line: str) -> list[tuple[int, int]]:
+    """Character offsets of the tokens of one line (an empty token 0 when the line starts with whitespace)."""
+    tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
+    if line[:1].isspace():
+        tokens.insert(0, (0, 0))
+    return tokens
+
+
+def _locate(
+    lines: list[str], match: re.Match, first: int, path: Path, number: int
+) -> tuple[int, int, int]:
+    """(line index, start, end) of the span whose text and positions start at group ``first``."""
+    text = match.group(first)
+    start_line, start_token, end_line, end_token = (int(match.group(first + k)) for k in range(1, 5))
+    if start_line != end_line:
+        raise CorpusFormatError(path, f"line {number}", f"concept {text!r} spans lines {start_line}-{end_line}")
+    if not 1 <= start_line <= len(lines):
+        raise CorpusFormatError(path, f"line {number}", f"line {start_line} is past the end of the record")
+    tokens = token_offsets(lines[start_line - 1])
+    if not 0 <= start_token <= end_token < len(tokens):
+        raise CorpusFormatError(
+            path, f"line {number}", f"tokens {start_token}-{end_token} outside line {start_line} ({len(tokens)} tokens)"
+        )
+    start, end = tokens[start_token][0], tokens[end_token][1]
+    found = lines[start_line - 1][start:end]
+    if found.lower() != text.lower():
+        raise CorpusFormatError(
+            path, f"line {number}", f"concept {text!r} does not match the text at {start_line}:{start_token}: {found!r}"
+        )
+    return start_line - 1, start, end
+
+
+def read_concepts(path: Path, lines: list[str]) -> list[Concept]:
+    """The concepts of a ``.con`` file, in file order, located in the record's ``lines``."""
+    concepts = []
+    for number, raw in numbered_lines(path):
+        line = raw.strip()
+        if not line:
+            continue
+        match = _CONCEPT.match(line)
+        if match is None:
+            raise CorpusFormatError(
+                path, f"line {number}", f'not a concept line c="..." L:T L:T||t="...": {line!r}'
+            )
+        index, start, end = _locate(lines, match, 1, path, number)
+        concepts.append(Concept(index, start, end, lines[index][start:end], match.group(6), number))
+    return concepts
+
+
+def read_relations(path: Path, lines: list[str]) -> list[RelationLine]:
+    """The relations of a ``.rel`` file, in file order, located in the record's ``lines``."""
+    relations = []
+    for number, raw in numbered_lines(path):
+        line = raw.strip()
+        if not line:
+            continue
+        match = _RELATION.match(line)
+        if match is None:
+            raise CorpusFormatError(
+                path, f"line {number}", f'not a relation line c="..." L:T L:T||r="..."||c="..." L:T L:T: {line!r}'
+            )
+        arg1 = _locate(lines, match, 1, path, number)
+        arg2 = _locate(lines, match, 7, path, number)
+        relations.append(RelationLine(arg1, arg2, match.group(6), number))
+    return relations
+
 
 NAME = "i2b2_2010"
 TRAIN_DIRS = ("concept_assertion_relation_training_data/beth", "concept_assertion_relation_training_data/partners")
@@ -61,7 +174,7 @@ _ARGUMENT_RANK = {"treatment": 0, "test": 1, "problem": 2}
 
 def _dev_record(path: Path) -> str:
     """The record BLUE's ``split_doc`` puts in its dev set: the list's last line."""
-    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = [line.strip() for line in read_text(path).splitlines() if line.strip()]
     if not lines:
         raise CorpusFormatError(path, "line 1", "the development record list is empty")
     return lines[-1]
@@ -102,7 +215,7 @@ def _documents(record: str, text_path: Path, con_path: Path, rel_path: Path) -> 
     for concept in concepts:
         if concept.type not in _ARGUMENT_RANK:
             raise CorpusFormatError(con_path, f"line {concept.record_line}", f"unknown concept type {concept.type!r}")
-    first_at = {}
+    first_at: dict[tuple[int, int, int], int] = {}
     for index, concept in enumerate(concepts):
         first_at.setdefault((concept.line, concept.start, concept.end), index)
     labels: dict[frozenset[int], list[str]] = defaultdict(list)
@@ -129,7 +242,7 @@ def _documents(record: str, text_path: Path, con_path: Path, rel_path: Path) -> 
                    offsets=((concepts[i].start, concepts[i].end),))
             for i in by_line[line]
         )
-        relations = []
+        relations: list[Relation] = []
         for i, j in combinations(by_line[line], 2):
             arg1, arg2 = _ordered(concepts[i], concepts[j])
             ids = (entity_id[i], entity_id[j]) if arg1 is concepts[i] else (entity_id[j], entity_id[i])

@@ -47,7 +47,7 @@ def read_typed(folder: Path, split: str) -> Iterator[KBDocument]:
     """The official typed files on BLURB's split (see the module docstring)."""
     path = folder / TYPED_FILES[split][0]
     abstracts, previous, number = 0, None, 0
-    for sentence in read_conll(path):
+    for sentence in read_conll(path, types={name for name, _ in TYPES}, closed=True):
         if abstracts == 0 or sentence.document != previous:
             abstracts, previous = abstracts + 1, sentence.document
         if split != "test" and (abstracts <= TRAIN_ABSTRACTS) != (split == "train"):
@@ -61,7 +61,9 @@ def read_typed(folder: Path, split: str) -> Iterator[KBDocument]:
 JNLPBA_MERGED = Corpus(
     name="jnlpba",
     display_name="JNLPBA (BLURB, types merged)",
-    reader=iob_reader("jnlpba", BLURB_FILES, default_type=MERGED_TYPE[0]),
+    reader=iob_reader(
+        "jnlpba", BLURB_FILES, default_type=MERGED_TYPE[0], entity_types=(MERGED_TYPE,), closed=True
+    ),
     files=BLURB_FILES,
     description="Bio-entity recognition in GENIA abstracts, the five types merged into one as BLURB scores it.",
     access="Public: BLURB's data-generation output data/JNLPBA/{train,dev,test}.tsv, as is, into jnlpba/blurb/.",

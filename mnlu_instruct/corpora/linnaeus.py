@@ -13,6 +13,10 @@ from ..formats.iob_corpus import iob_reader
 
 NAME = "linnaeus"
 FILES = {"train": ("train.tsv",), "validation": ("devel.tsv",), "test": ("test.tsv",)}
+ENTITY_TYPES = (
+    ("Species", "a species or other organism name, scientific or common, e.g. 'Escherichia coli', "
+                "'mouse', 'patients' when it names humans"),
+)
 
 
 CORPORA = (
@@ -21,7 +25,7 @@ CORPORA = (
         display_name="LINNAEUS",
         task_type="ner",
         metric="entity_f1",
-        reader=iob_reader(NAME, FILES),
+        reader=iob_reader(NAME, FILES, entity_types=ENTITY_TYPES, closed=True),
         folder=NAME,
         files=FILES,
         split_sizes={"train": 11935, "validation": 4078, "test": 7142},
@@ -37,9 +41,6 @@ CORPORA = (
             "Public: copy train.tsv, devel.tsv and test.tsv of data/linnaeus-IOB/ in "
             "https://github.com/cambridgeltl/MTL-Bioinformatics-2016 (commit df0df02) into linnaeus/."
         ),
-        entity_types=(
-            ("Species", "a species or other organism name, scientific or common, e.g. 'Escherichia coli', "
-                        "'mouse', 'patients' when it names humans"),
-        ),
+        entity_types=ENTITY_TYPES,
             ),
 )

@@ -7,11 +7,11 @@ example per pair: 11,232 / 1,395 / 1,422, scored by accuracy as in BLUE.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..corpus import Corpus
+from ..formats.jsonl import read_jsonl
 from ..schema import CorpusFormatError, Pair
 
 NAME = "mednli"
@@ -28,28 +28,27 @@ def read(folder: Path, split: str) -> Iterator[Pair]:
     """One :class:`Pair` per line: premise, hypothesis and the gold label."""
     path = folder / FILES[split][0]
     known = {name for name, _ in LABELS}
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise CorpusFormatError(path, f"line {number}", f"not JSON: {error}") from None
-            missing = [name for name in FIELDS if not isinstance(row, dict) or not isinstance(row.get(name), str)]
-            if missing:
-                raise CorpusFormatError(path, f"line {number}", f"missing or non-string field(s) {', '.join(missing)}")
-            if row["gold_label"] not in known:
-                raise CorpusFormatError(
-                    path, f"line {number}", f"gold_label {row['gold_label']!r} is not one of {sorted(known)}"
-                )
-            yield Pair(
-                id=row["pairID"],
-                document_id=row["pairID"],
-                text_1=row["sentence1"],
-                text_2=row["sentence2"],
-                label=row["gold_label"],
+    seen: dict[str, int] = {}
+    for number, row in read_jsonl(path):
+        missing = [name for name in FIELDS if not isinstance(row.get(name), str)]
+        if missing:
+            raise CorpusFormatError(path, f"line {number}", f"missing or non-string field(s) {', '.join(missing)}")
+        if row["gold_label"] not in known:
+            raise CorpusFormatError(
+                path, f"line {number}", f"gold_label {row['gold_label']!r} is not one of {sorted(known)}"
             )
+        if row["pairID"] in seen:
+            raise CorpusFormatError(
+                path, f"line {number}", f"pairID {row['pairID']} comes again (first at line {seen[row['pairID']]})"
+            )
+        seen[row["pairID"]] = number
+        yield Pair(
+            id=row["pairID"],
+            document_id=row["pairID"],
+            text_1=row["sentence1"],
+            text_2=row["sentence2"],
+            label=row["gold_label"],
+        )
 
 
 ACCESS = (

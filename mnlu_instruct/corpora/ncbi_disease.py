@@ -38,6 +38,7 @@ ENTITY_TYPES = (
         "(e.g. 'colorectal cancer', 'tumour' in 'tumour suppressor')",
     ),
 )
+MENTION_CLASSES = ("SpecificDisease", "DiseaseClass", "Modifier", "CompositeMention")
 IOB_FILES = {
     "train": ("blurb_iob/train.tsv",),
     "validation": ("blurb_iob/devel.tsv",),
@@ -60,7 +61,8 @@ def read_abstracts(folder: Path, split: str) -> Iterator[KBDocument]:
     """The official release's abstracts, every mention typed ``Disease`` (its class kept in the id)."""
     path = folder / ABSTRACT_FILES[split][0]
     seen: Counter[str] = Counter()
-    for document in read_pubtator(path):
+    # The training file holds PMID 8528200 twice (see above); elsewhere a repeated document is an error.
+    for document in read_pubtator(path, types=MENTION_CLASSES, unique=split != "train"):
         seen[document.pmid] += 1
         suffix = "" if seen[document.pmid] == 1 else f"-{seen[document.pmid]}"
         doc_id = f"ncbi_disease_abstracts-{document.pmid}{suffix}"
@@ -87,7 +89,7 @@ def read_abstracts(folder: Path, split: str) -> Iterator[KBDocument]:
 NCBI_DISEASE_IOB = Corpus(
     name="ncbi_disease",
     display_name="NCBI-disease",
-    reader=iob_reader("ncbi_disease", IOB_FILES),
+    reader=iob_reader("ncbi_disease", IOB_FILES, entity_types=ENTITY_TYPES, closed=True),
     files=IOB_FILES,
     split_sizes={"train": 5424, "validation": 923, "test": 940},
     license=f"CC BY 4.0 (MTL-Bioinformatics-2016 IOB conversion); corpus: {PUBLIC_DOMAIN}",

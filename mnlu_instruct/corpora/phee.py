@@ -20,11 +20,11 @@ examples: one span example per sentence plus the attribute questions, 14,475 / 4
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..corpus import Corpus
+from ..formats.jsonl import read_jsonl
 from ..schema import CorpusFormatError, Entity, Event, EventArgument, KBDocument, Passage, validate_kb
 
 NAME = "phee"
@@ -90,6 +90,10 @@ def _spans(value: object, path: Path, where: str) -> list[tuple[tuple[str, ...],
         for t, s in zip(value["text"], value["start"], strict=False)
     ):
         raise CorpusFormatError(path, where, f"'text' {value['text']} and 'start' {value['start']} do not align")
+    for texts, starts in zip(value["text"], value["start"], strict=True):
+        if not all(isinstance(t, str) for t in texts) or not all(type(s) is int for s in starts):
+            expected = "strings in 'text' and integers in 'start'"
+            raise CorpusFormatError(path, where, f"expected {expected}, found {texts} and {starts}")
     return [(tuple(t), tuple(s)) for t, s in zip(value["text"], value["start"], strict=True)]
 
 
@@ -112,7 +116,20 @@ class _Sentence:
         return self.entities[key]
 
 
-def _event(sentence: _Sentence, number: int, event: dict, path: Path, where: str) -> Event:
+def _attribute(event: dict, name: str, kinds: tuple[type, ...], path: Path, where: str) -> object:
+    """The ``value`` of an attribute object (``{"value": ...}``), ``None`` if absent; a wrong type is an error."""
+    if name not in event:
+        return None
+    value = event[name].get("value") if isinstance(event[name], dict) else event[name]
+    if not isinstance(event[name], dict) or (value is not None and not isinstance(value, kinds)):
+        expected = " or ".join(kind.__name__ for kind in kinds)
+        raise CorpusFormatError(path, f"{where}, {name}", f"expected {{'value': {expected}}}, found {event[name]!r}")
+    return value
+
+
+def _event(sentence: _Sentence, number: int, event: object, path: Path, where: str) -> Event:
+    if not isinstance(event, dict):
+        raise CorpusFormatError(path, f"{where}, event {number}", f"expected an event object, found {event!r}")
     where = f"{where}, event {event.get('event_id', number)}"
     triggers = _spans(event.get("Trigger"), path, f"{where}, Trigger")
     if len(triggers) != 1:
@@ -130,10 +147,10 @@ def _event(sentence: _Sentence, number: int, event: dict, path: Path, where: str
                 type_ = RENAMED.get((role, sub), sub)
                 for texts, starts in _spans(event[role][sub], path, f"{where}, {role}.{sub}"):
                     arguments.append(EventArgument(type_, sentence.entity(type_, texts, starts).id))
-    severity = event.get("Severity", {}).get("value")
+    severity = _attribute(event, "Severity", (str,), path, where)
     attributes = (
-        ("Speculated", "yes" if event.get("Speculated", {}).get("value") else "no"),
-        ("Negated", "yes" if event.get("Negated", {}).get("value") else "no"),
+        ("Speculated", "yes" if _attribute(event, "Speculated", (bool,), path, where) else "no"),
+        ("Negated", "yes" if _attribute(event, "Negated", (bool,), path, where) else "no"),
         ("Severity", str(severity).lower() if severity else "unspecified"),
     )
     event_type = event.get("event_type")
@@ -148,7 +165,12 @@ def _document(row: dict, path: Path, number: int) -> KBDocument:
     if not isinstance(row.get("id"), str) or not isinstance(row.get("context"), str):
         raise CorpusFormatError(path, where, "a sentence needs string 'id' and 'context'")
     annotations = row.get("annotations")
-    if not isinstance(annotations, list) or len(annotations) != 1 or not isinstance(annotations[0].get("events"), list):
+    if (
+        not isinstance(annotations, list)
+        or len(annotations) != 1
+        or not isinstance(annotations[0], dict)
+        or not isinstance(annotations[0].get("events"), list)
+    ):
         raise CorpusFormatError(path, where, "expected 'annotations': [{'events': [...]}]")
     sentence = _Sentence(row["id"])
     events = tuple(_event(sentence, k, event, path, where) for k, event in enumerate(annotations[0]["events"]))
@@ -167,19 +189,15 @@ def read(folder: Path, split: str) -> Iterator[KBDocument]:
     """One record per sentence, leaving out the abstracts that overlap an evaluation set."""
     path = folder / FILES[split][0]
     excluded = set(EXCLUDED[split])
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise CorpusFormatError(path, f"line {number}", f"not JSON: {error}") from None
-            if not isinstance(row, dict):
-                raise CorpusFormatError(path, f"line {number}", "expected a JSON object")
-            doc = _document(row, path, number)
-            if doc.document_id not in excluded:
-                yield validate_kb(doc, corpus=NAME, source=f"{path}, line {number}")
+    seen: dict[str, int] = {}
+    for number, row in read_jsonl(path):
+        doc = _document(row, path, number)
+        if doc.id in seen:
+            first = f"first at line {seen[doc.id]}"
+            raise CorpusFormatError(path, f"line {number}", f"sentence {doc.id} comes again ({first})")
+        seen[doc.id] = number
+        if doc.document_id not in excluded:
+            yield validate_kb(doc, corpus=NAME, source=f"{path}, line {number}")
 
 
 CORPORA = (

@@ -17,19 +17,124 @@ Splits: test = the 100 test reports; train and validation = the 199 training rep
 the reports listed in ``devel_docids.txt`` (BLUE's ``split_development`` list). BLUE states 4,628 / 1,075 /
 5,195 mentions (``mention_counts``); the number of sentences depends on the splitter and is not
 published, so ``split_sizes`` is left unset.
+
+File formats:
+
+The ShARe/CLEF eHealth 2013 pipe format: one mention per line,
+``file||Disease_Disorder||CUI||start||end[||start||end...]``.
+
+Offsets are character offsets into the report, end exclusive; more than one start/end pair is a
+discontiguous mention. The first field (the report's file name) is not checked: the report is the
+file of the same name in the reports folder.
+
+Knowtator XML annotation files (as in the ShARe/CLEF eHealth 2013 training gold).
+
+``<annotation>`` elements hold ``<mention id>`` and one ``<span start end>`` per fragment;
+``<classMention id>`` (same id) gives the class in ``<mentionClass id>`` and points with
+``<hasSlotMention id>`` at a ``<stringSlotMention>`` whose ``<stringSlotMentionValue value>`` is the
+code (a CUI); a mention without one is ``CUI-less``, as BLUE's ``convert_train_gs_to_text`` writes it.
 """
 
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..corpus import Corpus, MissingCorpusError
-from ..formats.clef_pipe import Mention, read_pipe
-from ..formats.knowtator import read_knowtator
 from ..formats.sentences import Span, merge_spans, split_sentences
-from ..schema import CorpusFormatError, Entity, KBDocument, Passage, validate_kb
+from ..formats.text_file import numbered_lines, read_text
+from ..schema import CorpusFormatError, Entity, KBDocument, Offsets, Passage, validate_kb
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One annotated mention: its class, its code (CUI or ``CUI-less``), its fragments, and where it was read."""
+
+    type: str
+    code: str
+    offsets: Offsets
+    where: str
+
+
+def fragments(pairs: list[tuple[int, int]], path: Path, where: str) -> Offsets:
+    """Fragments sorted by start, touching or overlapping ones joined; an empty or reversed pair is an error."""
+    for start, end in pairs:
+        if not 0 <= start < end:
+            raise CorpusFormatError(path, where, f"bad span [{start}, {end})")
+    joined: list[list[int]] = []
+    for start, end in sorted(pairs):
+        if joined and start <= joined[-1][1]:
+            joined[-1][1] = max(joined[-1][1], end)
+        else:
+            joined.append([start, end])
+    return tuple((start, end) for start, end in joined)
+
+
+def read_pipe(path: Path) -> Iterator[Mention]:
+    """The mentions of one pipe-format gold file, in file order."""
+    for number, raw in numbered_lines(path):
+        line = raw.strip()
+        if not line:
+            continue
+        fields = line.split("||")
+        if len(fields) < 5 or len(fields) % 2 == 0:
+            raise CorpusFormatError(
+                path, f"line {number}", f"expected file||type||code||start||end[||start||end...], got {line!r}"
+            )
+        try:
+            numbers = [int(value) for value in fields[3:]]
+        except ValueError:
+            raise CorpusFormatError(path, f"line {number}", f"offsets must be integers: {line!r}") from None
+        pairs = list(zip(numbers[::2], numbers[1::2], strict=True))
+        where = f"line {number}"
+        yield Mention(fields[1], fields[2], fragments(pairs, path, where), where)
+
+
+NO_CODE = "CUI-less"
+
+
+def _int(value: str | None, path: Path, where: str) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise CorpusFormatError(path, where, f"span offset {value!r} is not an integer") from None
+
+
+def read_knowtator(path: Path) -> Iterator[Mention]:
+    """The mentions of one Knowtator XML file, in file order."""
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as error:
+        raise CorpusFormatError(path, f"line {error.position[0]}", f"XML does not parse: {error}") from None
+    codes = {}
+    for slot in root.iter("stringSlotMention"):
+        value = slot.find("stringSlotMentionValue")
+        if value is not None and value.get("value"):
+            codes[slot.get("id")] = value.get("value")
+    classes = {}
+    for mention in root.iter("classMention"):
+        found = mention.find("mentionClass")
+        slot_ref = mention.find("hasSlotMention")
+        classes[mention.get("id")] = (
+            found.get("id") if found is not None else None,
+            codes.get(slot_ref.get("id")) if slot_ref is not None else None,
+        )
+    for number, annotation in enumerate(root.iter("annotation"), start=1):
+        where = f"annotation {number}"
+        element = annotation.find("mention")
+        mention_id = element.get("id") if element is not None else None
+        mention_class, code = classes.get(mention_id, (None, None))
+        if mention_class is None:
+            raise CorpusFormatError(path, where, f"mention {mention_id!r} has no classMention/mentionClass")
+        pairs = [(_int(span.get("start"), path, where), _int(span.get("end"), path, where))
+                 for span in annotation.findall("span")]
+        if not pairs:
+            raise CorpusFormatError(path, where, f"mention {mention_id!r} has no span")
+        yield Mention(mention_class, code or NO_CODE, fragments(pairs, path, where), where)
+
 
 NAME = "share_clefe"
 TRAIN_REPORTS = "Task1TrainSetCorpus199/ALLREPORTS"
@@ -52,14 +157,6 @@ ENTITY_TYPES = (
 _LINE_STARTS_UNIT = r"[ \t]*(?:\d{1,2}[.)]\s|[-*\u2022]\s|[A-Z][A-Za-z ,/&()-]{0,40}:(?:\s|$))"
 _BLOCK_BREAK = re.compile(rf"\n[ \t]*\n\s*|\n(?={_LINE_STARTS_UNIT})")
 """A blank line, or a line break before a list item or a section header."""
-
-
-def _read_text(path: Path) -> str:
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            return handle.read()
-    except UnicodeDecodeError as error:
-        raise CorpusFormatError(path, f"byte {error.start}", "not UTF-8 text") from None
 
 
 def sentence_spans(text: str, mentions: list[Mention]) -> list[Span]:
@@ -93,7 +190,7 @@ def _gold(folder: Path, split: str, report: Path) -> tuple[Path, list[Mention]] 
 
 
 def _devel_ids(path: Path) -> set[str]:
-    return {line.strip().removesuffix(".txt") for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+    return {line.strip().removesuffix(".txt") for line in read_text(path).splitlines() if line.strip()}
 
 
 def _reports(folder: Path, split: str) -> Iterator[Path]:
@@ -109,7 +206,7 @@ def _reports(folder: Path, split: str) -> Iterator[Path]:
 
 
 def _documents(report: Path, gold_path: Path, mentions: list[Mention]) -> Iterator[KBDocument]:
-    text = _read_text(report)
+    text = read_text(report)
     unique: dict[tuple, Mention] = {}
     for mention in mentions:
         if mention.offsets[-1][1] > len(text):

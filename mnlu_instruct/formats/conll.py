@@ -7,12 +7,13 @@ joined by single spaces; each B/I run becomes an entity with offsets into that t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 from ..schema import CorpusFormatError, Entity, KBDocument, Passage
+from .text_file import numbered_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,27 +31,6 @@ DOCUMENT_MARKERS = ("-DOCSTART-", "###MEDLINE:")
 _IOB_TAG = re.compile(r"O|[BI](-\S+)?")
 
 
-def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """``(1-based line number, line without its line ending)`` for each line of a UTF-8 text file.
-
-    Lines end at ``\\n`` only (a ``\\r\\n`` ending is stripped too); a line that is not valid UTF-8
-    raises :class:`CorpusFormatError` naming the file and line. Shared by the line-based formats.
-    """
-    data = Path(path).read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line_start = data.rfind(b"\n", 0, error.start) + 1
-        number = data.count(b"\n", 0, error.start) + 1
-        where = f"byte {data[error.start]:#04x} at byte {error.start - line_start + 1} of the line"
-        raise CorpusFormatError(path, f"line {number}", f"not UTF-8 text ({where})") from None
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    for number, line in enumerate(lines, start=1):
-        yield number, line.rstrip("\r")
-
-
 def _document_id(line: str) -> Optional[str]:
     """The id a document-marker line carries (``None`` when it has none, as in ``-DOCSTART-<TAB>O``)."""
     for marker in DOCUMENT_MARKERS:
@@ -61,7 +41,13 @@ def _document_id(line: str) -> Optional[str]:
 
 
 def read_conll(
-    path: Path, *, columns: int = 2, tag_column: int = -1, skip_prefixes: tuple[str, ...] = DOCUMENT_MARKERS
+    path: Path,
+    *,
+    columns: int = 2,
+    tag_column: int = -1,
+    skip_prefixes: tuple[str, ...] = DOCUMENT_MARKERS,
+    types: Optional[Collection[str]] = None,
+    closed: bool = False,
 ) -> Iterator[Sentence]:
     """Yield the sentences of a tab-separated CoNLL file with ``columns`` columns per token line.
 
@@ -69,14 +55,17 @@ def read_conll(
     marker carries is given to the sentences that follow it.
 
     A line with another number of columns, an empty token, or a tag that is not ``O``/``B-…``/``I-…``/
-    ``B``/``I`` raises :class:`CorpusFormatError` naming the file and line.
+    ``B``/``I`` raises :class:`CorpusFormatError` naming the file and line; so does, when ``types`` is
+    given, a typed tag whose type is not one of them. With ``closed``, the last sentence must be
+    followed by a blank line (as in every BLURB IOB file): a file that ends inside a sentence looks cut.
     """
     tokens: list[str] = []
     tags: list[str] = []
     start = 0
     document: Optional[str] = None
     valid_tags: set[str] = set()
-    for number, line in numbered_lines(path):
+    number = 0
+    for number, line in numbered_lines(path, complete=closed):
         if not line.strip():
             if tokens:
                 yield Sentence(tuple(tokens), tuple(tags), start, document)
@@ -96,14 +85,23 @@ def read_conll(
         if not cells[0].strip():
             raise CorpusFormatError(path, f"line {number}", f"empty token: {line!r}")
         tag = cells[tag_column]
-        if tag not in valid_tags and not _IOB_TAG.fullmatch(tag):
-            raise CorpusFormatError(path, f"line {number}", f"not an IOB2 tag: {tag!r}")
-        valid_tags.add(tag)
+        if tag not in valid_tags:
+            if not _IOB_TAG.fullmatch(tag):
+                raise CorpusFormatError(path, f"line {number}", f"not an IOB2 tag: {tag!r}")
+            if types is not None and tag[2:] and tag[2:] not in types:
+                allowed = ", ".join(sorted(types))
+                message = f"unknown entity type in tag {tag!r}; allowed: {allowed}"
+                raise CorpusFormatError(path, f"line {number}", message)
+            valid_tags.add(tag)
         if not tokens:
             start = number
         tokens.append(cells[0])
         tags.append(tag)
     if tokens:
+        if closed:
+            raise CorpusFormatError(
+                path, f"line {number}", f"the file ends inside the sentence of line {start} (no blank line after it)"
+            )
         yield Sentence(tuple(tokens), tuple(tags), start, document)
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..schema import CorpusFormatError, Passage
-from .conll import numbered_lines
+from .text_file import numbered_lines
 
 _ID_SEPARATORS = re.compile(r"[|,+;]")
 _INTEGER = re.compile(r"-?\d+")
@@ -76,11 +76,19 @@ class _Document:
     """The document being read: filled line by line, checked as it goes."""
 
     def __init__(
-        self, path: Path, number: int, pmid: str, title: str, skip: Collection[Mention], skipped: set[Mention]
+        self,
+        path: Path,
+        number: int,
+        pmid: str,
+        title: str,
+        skip: Collection[Mention],
+        skipped: set[Mention],
+        types: Optional[Collection[str]],
     ) -> None:
         self.path = path
         self.skip = skip
         self.skipped = skipped
+        self.types = types
         self.line = number
         self.pmid = pmid
         self.title = title
@@ -134,6 +142,9 @@ class _Document:
             raise self.fail(number, f"mention {mention!r} differs from the text at [{start}, {end}): {found!r}")
         if listed:
             raise self.fail(number, f"mention {mention!r} at [{start}, {end}) is on the skip list but matches the text")
+        if self.types is not None and cells[4] not in self.types:
+            allowed = ", ".join(sorted(self.types))
+            raise self.fail(number, f"unknown entity type {cells[4]!r}; allowed: {allowed}")
         ids = split_ids(cells[5]) if len(cells) > 5 else ()
         self.mentions.append(PubTatorMention(start, end, found, cells[4], ids, number, tuple(cells[5:])))
 
@@ -145,15 +156,25 @@ class _Document:
         )
 
 
-def read_pubtator(path: Path, skip: Collection[Mention] = frozenset()) -> Iterator[PubTatorDocument]:
+def read_pubtator(
+    path: Path,
+    skip: Collection[Mention] = frozenset(),
+    *,
+    types: Optional[Collection[str]] = None,
+    unique: bool = False,
+) -> Iterator[PubTatorDocument]:
     """Yield the documents of a PubTator file, validating every line and every mention against the text.
 
     ``skip`` lists mention lines ``(PMID, start, end)`` known not to match their text upstream; they are left out.
+    With ``types``, a mention of another type is an error naming the line and the allowed types; with
+    ``unique``, a PMID that comes again is an error naming both title lines. A file whose last line has
+    no line break is taken as cut.
     """
     current: Optional[_Document] = None
     skipped: set[Mention] = set()
+    seen: dict[str, int] = {}
     number = 0
-    for number, line in numbered_lines(path):
+    for number, line in numbered_lines(path, complete=True):
         if not line.strip():
             if current is not None:
                 yield current.finish(number)
@@ -163,7 +184,13 @@ def read_pubtator(path: Path, skip: Collection[Mention] = frozenset()) -> Iterat
         if text_line and text_line.group(2) == "t":
             if current is not None:
                 raise current.fail(number, f"title of {text_line.group(1)} before the blank line ending {current.pmid}")
-            current = _Document(path, number, text_line.group(1), text_line.group(3), skip, skipped)
+            pmid = text_line.group(1)
+            if unique and pmid in seen:
+                raise CorpusFormatError(
+                    path, f"line {number}", f"document {pmid} comes again (first at line {seen[pmid]})"
+                )
+            seen[pmid] = number
+            current = _Document(path, number, pmid, text_line.group(3), skip, skipped, types)
         elif current is None:
             raise CorpusFormatError(path, f"line {number}", f"expected a title line PMID|t|text, found {line[:80]!r}")
         elif text_line:

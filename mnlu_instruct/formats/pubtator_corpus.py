@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 
-from ..schema import CorpusFormatError, Entity, KBDocument, validate_kb
+from ..schema import Entity, KBDocument, validate_kb
 from .pubtator import Mention, read_pubtator, title_abstract_passages
 
 
@@ -22,19 +22,17 @@ def pubtator_ner_reader(
     Document ids are ``<name>-<PMID>``, entity ids ``<PMID>-M<n>`` (mention lines in file order). ``excluded``
     lists, per split, the PMIDs left out; ``skip`` lists, per file name, the upstream mention lines whose text
     does not match (see :func:`~mnlu_instruct.formats.pubtator.read_pubtator`). A mention whose type is not in
-    ``types`` raises.
+    ``types`` or a PMID that comes twice in one file raises.
     """
     left_out = {split: frozenset(pmids) for split, pmids in (excluded or {}).items()}
 
     def read(folder: Path, split: str) -> Iterator[KBDocument]:
         for name_of_file in files[split]:
             path = folder / name_of_file
-            for document in read_pubtator(path, (skip or {}).get(name_of_file, frozenset())):
+            skipped = (skip or {}).get(name_of_file, frozenset())
+            for document in read_pubtator(path, skipped, types=types, unique=True):
                 if document.pmid in left_out.get(split, ()):
                     continue
-                for mention in document.mentions:
-                    if mention.type not in types:
-                        raise CorpusFormatError(path, f"line {mention.line}", f"unknown entity type {mention.type!r}")
                 doc = KBDocument(
                     id=f"{name}-{document.pmid}",
                     document_id=document.pmid,
