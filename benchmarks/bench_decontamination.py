@@ -1,11 +1,11 @@
 """Cost and yield of decontamination: the test-set index, the check of every training row, a full build.
 
-Times (medians of ``--repeats`` runs) building :class:`TestSetIndex` over every evaluation test set present
-(reading them included), reading those test sets alone (which the build already does for its document-id
-check), and checking every row of the train and validation splits of every training source present (read
-beforehand; each run checks with a fresh index, so nothing is cached from the run before). Then times a full
-build (``--build-repeats`` runs) and gives the ratio of index plus check to it. Also counts the rows each rule
-hits, per training source and test set, and how many of them the document-id check already drops;
+Times (medians of ``--repeats`` runs, wall and CPU) building :class:`TestSetIndex` over every evaluation test
+set present (reading them included), reading those test sets alone (which the build already does for its
+document-id check), and checking every row of the train and validation splits of every training source present
+(read beforehand; each run checks with a fresh index). Then times a full build (``--build-repeats`` runs; CPU
+time includes its evaluation-set worker) and gives the ratio of index plus check to it. Also counts the rows
+each rule hits, per training source and test set, and how many of them the document-id check already drops;
 ``--show N`` prints N hits of each (source, test set, rule) for inspection.
 
     python benchmarks/bench_decontamination.py [--data-dir DIR] [--repeats 3] [--build-repeats 1] [--show 0]
@@ -16,6 +16,7 @@ Target: index plus check at most 20% of the full build. Writes ``benchmarks/resu
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -78,6 +79,12 @@ def hits(index: TestSetIndex, rows: dict[str, list[Example]], show: int) -> list
             for (s, t, r), n in sorted(counts.items())]
 
 
+def cpu_with_children() -> float:
+    """CPU seconds of this process and of its finished children (the build's evaluation-set worker)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", type=Path, default=default_data_dir())
@@ -89,25 +96,30 @@ def main() -> None:
     n_rows = sum(len(examples) for examples in rows.values())
     print(f"training rows: {n_rows} ({', '.join(f'{s} {len(e)}' for s, e in rows.items())})")
 
-    index_s, check_s = [], []
+    index_s, check_s, index_cpu, check_cpu = [], [], [], []
     index = TestSetIndex()
     for _ in range(args.repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         index = TestSetIndex.from_data_dir(args.data_dir)
-        built = time.perf_counter()
+        built, built_cpu = time.perf_counter(), time.process_time()
         for examples in rows.values():
             for example in examples:
                 index.match_example(example)
         index_s.append(built - start)
         check_s.append(time.perf_counter() - built)
+        index_cpu.append(built_cpu - start_cpu)
+        check_cpu.append(time.process_time() - built_cpu)
     read_s = median_seconds(lambda: read_test_sets(args.data_dir), args.repeats)
     table = hits(index, rows, args.show)
 
-    def build() -> None:
+    builds, build_cpu = [], []
+    for _ in range(args.build_repeats):
         with tempfile.TemporaryDirectory() as scratch:
+            before, before_cpu = time.perf_counter(), cpu_with_children()
             build_folder(Path(scratch) / "out", args.data_dir)
-
-    build_s = median_seconds(build, args.build_repeats)
+            builds.append(time.perf_counter() - before)
+            build_cpu.append(cpu_with_children() - before_cpu)
+    build_s = statistics.median(builds)
     figures = {
         "test_sets": list(index.checked), "test_sets_absent": list(index.unchecked),
         "indexed_sentences": len(index.sentences), "indexed_13grams": len(index.ngrams),
@@ -115,9 +127,13 @@ def main() -> None:
         "repeats": args.repeats, "build_repeats": args.build_repeats,
         "index_s": round(statistics.median(index_s), 3), "read_test_sets_only_s": round(read_s, 3),
         "check_s": round(statistics.median(check_s), 3), "full_build_s": round(build_s, 2),
+        "index_cpu_s": round(statistics.median(index_cpu), 3), "check_cpu_s": round(statistics.median(check_cpu), 3),
+        "full_build_cpu_s": round(statistics.median(build_cpu), 2),
+        "load_average_1min": round(os.getloadavg()[0], 2),
     }
     figures["ratio"] = round((figures["index_s"] + figures["check_s"]) / build_s, 3)
     figures["ratio_beyond_reading"] = round((figures["index_s"] - read_s + figures["check_s"]) / build_s, 3)
+    figures["ratio_cpu"] = round((figures["index_cpu_s"] + figures["check_cpu_s"]) / figures["full_build_cpu_s"], 3)
     figures["target_ratio"] = TARGET_RATIO
     figures["hits"] = table
     for key, value in figures.items():

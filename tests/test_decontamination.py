@@ -52,7 +52,7 @@ def training_rows(data_dir: Path) -> dict[str, list[Example]]:
 def small_index(*texts: str) -> TestSetIndex:
     index = TestSetIndex(checked=("t",))
     for text in texts:
-        index.add("t", split_for_matching(text))
+        index.add("t", text)
     return index
 
 
@@ -63,9 +63,9 @@ def example(text: str, text_2: str = "") -> Example:
 
 def test_hoc_abstract_in_anatem_devel_is_caught(index: TestSetIndex, training_rows: dict[str, list[Example]],
                                                 data_dir: Path) -> None:
-    (hoc_text,) = [sentences for record in get_corpus("hoc").read("test", data_dir)
-                   if record.document_id == HOC_PMID for sentences in record_texts(record)]
-    assert len(hoc_text) == 11
+    (hoc_text,) = [passages for record in get_corpus("hoc").read("test", data_dir)
+                   if record.document_id == HOC_PMID for passages in record_texts(record)]
+    assert len([sentence for passage in hoc_text for sentence in split_for_matching(passage)]) == 11
     hits = {row.id: index.match_example(row) for row in training_rows["anatem"]}
     assert sorted(row_id for row_id, hit in hits.items() if hit) == HOC_ROWS
     assert {hits[row_id] for row_id in HOC_ROWS} == {("hoc", "sentence")}
@@ -138,7 +138,8 @@ def test_every_training_row_sharing_a_test_sentence_is_flagged(
         return " ".join(re.findall(r"[^\W_]+", sentence.casefold()))
 
     test_sentences = {key(sentence) for name in index.checked for record in get_corpus(name).read("test", data_dir)
-                      for sentences in record_texts(record) for sentence in sentences}
+                      for passages in record_texts(record) for passage in passages
+                      for sentence in split_for_matching(passage)}
     test_sentences = {k for k in test_sentences if len(k.split()) >= MIN_SENTENCE_WORDS}
     assert len(test_sentences) > 25_000
     shares: dict[str, bool] = {}  # by input text: relation rows repeat their document's text

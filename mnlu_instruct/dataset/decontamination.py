@@ -5,21 +5,23 @@
 indexes two things:
 
 - **sentences**: every sentence of every test text, as a *key*: its words (below) joined by one space. A
-  training text hits when one of its sentences has the same key. Sentences come from the project's splitter
-  (:func:`~mnlu_instruct.formats.sentences.split_sentences`) on both sides, run on each passage of a test
-  document (title and abstract apart) and on the whole of a training text. Sentences of fewer than
-  :data:`MIN_SENTENCE_WORDS` words are not indexed: headings and captions ("Results", "Figure 1") recur in
-  unrelated documents, and a longer copied sentence is a 13-gram hit anyway.
-- **13-grams**: every run of :data:`NGRAM` consecutive words of a test text (across its sentences), as in
-  GPT-3's test-set overlap check (Brown et al. 2020, appendix C). A training text hits when it shares one.
-  N-grams made only of :data:`STOP_WORDS` and numbers are not indexed (boilerplate, tables of figures).
+  training text hits when one of its sentences has the same key. Both sides are split by the project's
+  splitter (:func:`~mnlu_instruct.formats.sentences.split_sentences`) through :func:`split_for_matching`,
+  which first undoes the spaces of tokenised releases and ends a sentence after a section label; a test
+  document is split passage by passage (its title apart), a training text as a whole. Sentences of fewer
+  than :data:`MIN_SENTENCE_WORDS` words are not indexed: on the shared corpora every shorter sentence that
+  training text shares with a test set is a heading ("Results", "Materials and methods", "Research design
+  and methods"), and such headings would flag thousands of unrelated rows.
+- **13-grams**: every run of :data:`NGRAM` consecutive words of a test text (across its sentences), the
+  n-gram size of GPT-3's test-set overlap check (Brown et al. 2020, appendix C). A training text hits when
+  it shares one, unless that n-gram holds only :data:`STOP_WORDS` and numbers (a run of figures says
+  nothing about where a text comes from).
 
 Words: the text is NFKC-normalised and case-folded, then a word is a maximal run of letters and digits;
-everything else (spaces, punctuation, brackets) only separates words. So the key of a sentence does not
-depend on tokenisation or spacing: the IOB corpora write ``N - ras ( ECs )`` where the abstract has
-``N-ras (ECs)``, and both give ``n ras ecs``. Case is folded because a copy of a sentence may differ from
-its source only in case (upper-case titles, lower-cased releases); a sentence that differs only in case is
-the same test text.
+everything else (spaces, punctuation, brackets) only separates words. So a key does not depend on
+tokenisation or spacing: the IOB corpora write ``N - ras ( ECs )`` where the abstract has ``N-ras (ECs)``,
+and both give ``n ras ecs``. Case is folded because copies of one text differ in case (upper-case titles,
+lower-cased releases), and a sentence that differs from a test sentence only in case is still that test text.
 
 A piece of text that several test sets share (BC5CDR's abstracts and its two IOB views, the two HoC
 versions) is reported under the first of them in name order. Hashes of 13-grams are Python's own (salted
@@ -30,9 +32,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
@@ -62,9 +63,9 @@ STOP_WORDS = frozenset({
 """Function words: an n-gram of only these and numbers says nothing about where a text comes from."""
 
 _WORD = re.compile(r"[^\W_]+")
-_SPACED_DECIMAL = re.compile(r"(?<=\d) \. (?=\d)")
+_SPACED_DECIMAL = re.compile(r"(\d) \. (?=\d)")
 _SPACED_PUNCTUATION = re.compile(r" +(?=[.!?,;:)\]}])")
-_SECTION_LABEL = re.compile(r"(?:^|(?<=[.!?] ))([A-Z]{2,}(?:[ /&-]+[A-Z]{2,})*):(?= [A-Z])")
+_SECTION_LABEL = re.compile(r"(^|[.!?] )([A-Z]{2,}(?:[ /&-]+[A-Z]{2,})*):(?= [A-Z])")
 _TAGS = re.compile("|".join(re.escape(tag) for tag in (*ARG1_TAGS, *ARG2_TAGS)))
 Hit = tuple[str, str]
 """``(test set corpus name, reason)``."""
@@ -90,54 +91,55 @@ def split_for_matching(text: str) -> list[str]:
     The section labels of structured abstracts (``METHODS: We ...``) end a sentence of their own, so that a
     sentence copied without its label still matches. None of this changes the words of the text.
     """
+    if " . " in text:
+        text = _SPACED_DECIMAL.sub(r"\1.", text)
     if " " in text:
-        text = _SPACED_PUNCTUATION.sub("", _SPACED_DECIMAL.sub(".", text))
-        text = _SECTION_LABEL.sub(r"\1.", text)
+        text = _SPACED_PUNCTUATION.sub("", text)
+    if ":" in text:
+        text = _SECTION_LABEL.sub(r"\1\2.", text)
     return [text[lo:hi] for lo, hi in split_sentences(text)]
 
 
-def text_words(sentences: list[str]) -> tuple[list[str], list[str]]:
-    """The sentence keys (of sentences long enough to index) and all the words of a text given as sentences."""
+def text_words(passages: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The sentence keys (of sentences long enough to index) and all the words of a text made of ``passages``."""
     keys: list[str] = []
     all_words: list[str] = []
-    for sentence in sentences:
-        sentence_words = words(sentence)
-        if len(sentence_words) >= MIN_SENTENCE_WORDS:
-            keys.append(" ".join(sentence_words))
-        all_words += sentence_words
+    for passage in passages:
+        for sentence in split_for_matching(passage):
+            sentence_words = words(sentence)
+            if len(sentence_words) >= MIN_SENTENCE_WORDS:
+                keys.append(" ".join(sentence_words))
+            all_words += sentence_words
     return keys, all_words
 
 
-def informative_ngrams(text_words: list[str]) -> Iterator[tuple[str, ...]]:
-    """The n-grams of ``text_words`` that hold at least one word other than a stop word or a number."""
-    informative = [not (word in STOP_WORDS or word.isdigit()) for word in text_words]
-    last = -NGRAM  # the position of the last informative word seen
-    for end, flag in enumerate(informative):
-        if flag:
-            last = end
-        start = end - NGRAM + 1
-        if start >= 0 and last >= start:
-            yield tuple(text_words[start:end + 1])
+def ngram_hashes(text_words: list[str]) -> Iterator[int]:
+    """The hash of every n-gram of ``text_words``, in order."""
+    return map(hash, zip(*(text_words[k:] for k in range(NGRAM))))
 
 
-def record_texts(record: Record) -> Iterator[list[str]]:
-    """The texts of a test record, each as its list of sentences (:func:`split_for_matching`).
+def informative(gram: list[str]) -> bool:
+    """Whether an n-gram holds a word other than a stop word or a number (only those count as overlap)."""
+    return not all(word in STOP_WORDS or word.isdigit() for word in gram)
 
-    A document with passages is split passage by passage (its title is a sentence of its own); a pair gives
-    both texts; a question its context and its question.
+
+def record_texts(record: Record) -> Iterator[tuple[str, ...]]:
+    """The texts of a test record, each as its passages (split into sentences one by one).
+
+    A document gives its passages (so its title is a sentence of its own); a pair gives both texts; a
+    question its context and its question; a classified text itself.
     """
     if isinstance(record, KBDocument):
-        passages = [p.offsets for p in record.passages] or [((0, len(record.text)),)]
-        yield [sentence for offsets in passages for start, end in offsets
-               for sentence in split_for_matching(record.text[start:end])]
+        spans = [span for passage in record.passages for span in passage.offsets] or [(0, len(record.text))]
+        yield tuple(record.text[start:end] for start, end in spans)
     elif isinstance(record, Pair):
-        yield split_for_matching(record.text_1)
-        yield split_for_matching(record.text_2)
+        yield (record.text_1,)
+        yield (record.text_2,)
     elif isinstance(record, QA):
-        yield split_for_matching(record.context)
-        yield split_for_matching(record.question)
+        yield (record.context,)
+        yield (record.question,)
     elif isinstance(record, TextClassification):
-        yield split_for_matching(record.text)
+        yield (record.text,)
     else:
         raise TypeError(f"unknown record type {type(record).__name__}")
 
@@ -172,7 +174,7 @@ class TestSetIndex:
         self.sentences: dict[str, str] = {}
         self.ngrams: dict[int, str] = {}
         self._texts: set[int] = set()
-        self._match: Callable[[str], Optional[Hit]] = lru_cache(maxsize=4096)(self._lookup)
+        self._last: tuple[str, Optional[Hit]] = ("", None)
 
     @classmethod
     def from_data_dir(cls, data_dir: Path, progress: bool = False) -> TestSetIndex:
@@ -183,38 +185,44 @@ class TestSetIndex:
         for corpus in tqdm(present, desc="test sets", unit=" set", disable=not progress, leave=False):
             for record in corpus.read("test", data_dir):
                 index.document_ids.add(record.document_id)
-                for sentences in record_texts(record):
-                    index.add(corpus.name, sentences)
+                for passages in record_texts(record):
+                    index.add(corpus.name, *passages)
         return index
 
-    def add(self, test_set: str, sentences: list[str]) -> None:
-        """Index one test text, given as its sentences, under ``test_set`` (a text indexed before is kept
-        under the test set that came first)."""
-        seen = hash(tuple(sentences))
+    def add(self, test_set: str, *passages: str) -> None:
+        """Index one test text, given as one or more passages, under ``test_set``. A sentence or n-gram
+        indexed before keeps the test set it came with, and a text indexed before is skipped."""
+        seen = hash(passages)
         if seen in self._texts:
             return
         self._texts.add(seen)
-        keys, all_words = text_words(sentences)
+        self._last = ("", None)
+        keys, all_words = text_words(passages)
         for key in keys:
             self.sentences.setdefault(key, test_set)
-        for gram in informative_ngrams(all_words):
-            self.ngrams.setdefault(hash(gram), test_set)
-        self._match = lru_cache(maxsize=4096)(self._lookup)
+        for gram in ngram_hashes(all_words):
+            self.ngrams.setdefault(gram, test_set)
 
     def match(self, text: str) -> Optional[Hit]:
-        """``(test set, "sentence" or "13-gram")`` of the first hit in ``text`` (sentences first), else None."""
-        return self._match(text)
+        """``(test set, "sentence" or "13-gram")`` of the first hit in ``text`` (sentences first), else None.
+
+        The last text and its answer are remembered: the rows of one document (relation candidates, event
+        triggers) come one after another with the same text.
+        """
+        if text != self._last[0]:
+            self._last = (text, self._lookup(text))
+        return self._last[1]
 
     def _lookup(self, text: str) -> Optional[Hit]:
-        keys, all_words = text_words(split_for_matching(text))
+        keys, all_words = text_words((text,))
         for key in keys:
             found = self.sentences.get(key)
             if found:
                 return found, SENTENCE
         ngrams = self.ngrams
-        for start in range(len(all_words) - NGRAM + 1):
-            found = ngrams.get(hash(tuple(all_words[start:start + NGRAM])))
-            if found:
+        for start, gram in enumerate(ngram_hashes(all_words)):
+            found = ngrams.get(gram)
+            if found and informative(all_words[start:start + NGRAM]):
                 return found, OVERLAP
         return None
 
