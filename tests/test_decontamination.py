@@ -13,11 +13,13 @@ from mnlu_instruct.dataset.decontamination import (
     MIN_SENTENCE_WORDS,
     NGRAM,
     TestSetIndex,
+    passage_texts,
     record_texts,
     split_for_matching,
     strip_tags,
 )
 from mnlu_instruct.examples import ChoiceAnswer, Example
+from mnlu_instruct.schema import KBDocument, Passage
 
 TRAIN_SPLITS = ("train", "validation")
 HOC_PMID = "12082607"
@@ -129,6 +131,18 @@ def test_tags_are_stripped_from_text_and_text_2() -> None:
     assert index.match_example(example(tagged.replace(" cells.", " cells (ECs)."))) == ("t", "sentence")
     assert index.match_example(example("An unrelated premise of some length here.", TEST_SENTENCE)) == ("t", "sentence")
     assert index.match_example(example("An unrelated premise of some length here.")) is None
+
+
+def test_a_document_is_indexed_by_passage_with_nothing_left_out() -> None:
+    text = "A title without a period Body sentence one. Text that no passage covers."
+    doc = KBDocument(id="d", document_id="d", text=text, passages=(
+        Passage(id="t", type="title", offsets=((0, 24),)), Passage(id="a", type="abstract", offsets=((25, 43),))))
+    assert [piece.strip() for piece in passage_texts(doc)] == [
+        "A title without a period", "Body sentence one.", "Text that no passage covers."]
+    index = TestSetIndex()
+    index.add("t", *passage_texts(doc))
+    assert index.match("A title without a period.") == ("t", "sentence")
+    assert index.match("Text that no passage covers.") == ("t", "sentence")
 
 
 def test_every_training_row_sharing_a_test_sentence_is_flagged(

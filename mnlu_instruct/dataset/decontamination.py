@@ -123,6 +123,20 @@ def informative(gram: list[str]) -> bool:
     return not all(word in STOP_WORDS or word.isdigit() for word in gram)
 
 
+def passage_texts(doc: KBDocument) -> tuple[str, ...]:
+    """The passages of a document in text order, and any text they leave out as passages of its own."""
+    pieces: list[str] = []
+    position = 0
+    for start, end in sorted(span for passage in doc.passages for span in passage.offsets):
+        if doc.text[position:start].strip():
+            pieces.append(doc.text[position:start])
+        pieces.append(doc.text[start:end])
+        position = max(position, end)
+    if doc.text[position:].strip():
+        pieces.append(doc.text[position:])
+    return tuple(pieces)
+
+
 def record_texts(record: Record) -> Iterator[tuple[str, ...]]:
     """The texts of a test record, each as its passages (split into sentences one by one).
 
@@ -130,8 +144,7 @@ def record_texts(record: Record) -> Iterator[tuple[str, ...]]:
     question its context and its question; a classified text itself.
     """
     if isinstance(record, KBDocument):
-        spans = [span for passage in record.passages for span in passage.offsets] or [(0, len(record.text))]
-        yield tuple(record.text[start:end] for start, end in spans)
+        yield passage_texts(record)
     elif isinstance(record, Pair):
         yield (record.text_1,)
         yield (record.text_2,)
