@@ -122,6 +122,19 @@ def test_ngrams_of_stop_words_and_numbers_only_are_ignored() -> None:
     assert index.match(f"Patients were listed by age {table}.") is None
 
 
+def test_publishers_notices_are_left_out() -> None:
+    index = small_index("Group II receptors modulate synaptic depression in the rat hippocampus. This article is "
+                        "part of a Special Issue entitled 'Metabotropic Glutamate Receptors'. Copyright 1998 by The "
+                        "American Society of Hematology.")
+    assert index.match("This article is part of a Special Issue entitled 'Metabotropic Glutamate Receptors'.") is None
+    assert index.match("Another abstract. Copyright 1998 by The American Society of Hematology.") is None
+    assert index.match("Group II receptors modulate synaptic depression in the rat hippocampus.") == ("t", "sentence")
+    notices = small_index("Some finding on cells and mice. This article is protected by copyright. All rights "
+                          "reserved. Copyright 2012 Elsevier Ireland Ltd. All rights reserved.")
+    assert notices.match("Other results. This article is protected by copyright. All rights reserved. "
+                         "Copyright 2012 Elsevier Ireland Ltd. All rights reserved.") is None
+
+
 def test_tags_are_stripped_from_text_and_text_2() -> None:
     index = small_index(TEST_SENTENCE)
     tagged = ("We have modelled multiple stages of <e1>malignant</e1> transformation of <e2>human</e2> "

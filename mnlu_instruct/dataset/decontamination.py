@@ -17,6 +17,10 @@ indexes two things:
   it shares one, unless that n-gram holds only :data:`STOP_WORDS` and numbers (a run of figures says
   nothing about where a text comes from).
 
+Publishers' notices ("Copyright 1998 Elsevier Science B.V.", "(c) 2012 Wiley Periodicals, Inc.", "This
+article is part of a Special Issue entitled ...") are test sentences too, but recur word for word in
+unrelated abstracts: sentences that match :data:`BOILERPLATE` are left out of both rules, on both sides.
+
 Words: the text is NFKC-normalised and case-folded, then a word is a maximal run of letters and digits;
 everything else (spaces, punctuation, brackets) only separates words. So a key does not depend on
 tokenisation or spacing: the IOB corpora write ``N - ras ( ECs )`` where the abstract has ``N-ras (ECs)``,
@@ -62,6 +66,10 @@ STOP_WORDS = frozenset({
 })
 """Function words: an n-gram of only these and numbers says nothing about where a text comes from."""
 
+BOILERPLATE = r"\bcopyright\b|\ball rights reserved\b|\b(?:elsevier|wiley|springer)\b|\bspecial issue entitled\b"
+"""Publishers' notices (on sentence keys): a sentence with one of these is left out of both rules."""
+
+_BOILERPLATE = re.compile(BOILERPLATE)
 _WORD = re.compile(r"[^\W_]+")
 _SPACED_DECIMAL = re.compile(r"(\d) \. (?=\d)")
 _SPACED_PUNCTUATION = re.compile(r" +(?=[.!?,;:)\]}])")
@@ -101,14 +109,18 @@ def split_for_matching(text: str) -> list[str]:
 
 
 def text_words(passages: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    """The sentence keys (of sentences long enough to index) and all the words of a text made of ``passages``."""
+    """The sentence keys (of sentences long enough to index) and all the words of a text made of ``passages``,
+    publishers' notices left out (:data:`BOILERPLATE`)."""
     keys: list[str] = []
     all_words: list[str] = []
     for passage in passages:
         for sentence in split_for_matching(passage):
             sentence_words = words(sentence)
+            key = " ".join(sentence_words)
+            if _BOILERPLATE.search(key):
+                continue
             if len(sentence_words) >= MIN_SENTENCE_WORDS:
-                keys.append(" ".join(sentence_words))
+                keys.append(key)
             all_words += sentence_words
     return keys, all_words
 
