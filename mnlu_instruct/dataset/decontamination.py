@@ -10,8 +10,8 @@ indexes two things:
   which first undoes the spaces of tokenised releases and ends a sentence after a section label; a test
   document is split passage by passage (its title apart), a training text as a whole. Sentences of fewer
   than :data:`MIN_SENTENCE_WORDS` words are not indexed: on the shared corpora every shorter sentence that
-  training text shares with a test set is a heading ("Results", "Materials and methods", "Research design
-  and methods"), and such headings would flag thousands of unrelated rows.
+  training text shares with a test set is a heading, a list number or a stray letter ("Results", "1",
+  "Research design and methods"), and these would flag thousands of unrelated rows.
 - **13-grams**: every run of :data:`NGRAM` consecutive words of a test text (across its sentences), the
   n-gram size of GPT-3's test-set overlap check (Brown et al. 2020, appendix C). A training text hits when
   it shares one, unless that n-gram holds only :data:`STOP_WORDS` and numbers (a run of figures says
