@@ -216,6 +216,15 @@ def test_medication_text_not_utf8(tmp_path):
     assert (error.value.path, error.value.where) == (path, "line 2")
 
 
+def test_medication_gold_file_twice(tmp_path):
+    folder = copy_fixture(MED, tmp_path)
+    archive = folder / "training.ground.truth.01.06.11.2009.zip"
+    path = rewrite(archive, "training.ground.truth/copy/101_gold.entries", "")
+    with pytest.raises(CorpusFormatError, match="a second gold file of record 101") as error:
+        examples(MED, "train", tmp_path)
+    assert error.value.path == path
+
+
 # i2b2/VA 2011 coreference -------------------------------------------------------------------------------------
 
 
@@ -270,6 +279,21 @@ def test_coref_missing_chains(tmp_path):
     with pytest.raises(CorpusFormatError, match="record clinical-31 has no .chains file") as error:
         examples(COREF, "test", tmp_path)
     assert error.value.path.startswith(str(folder / "Task_1C.zip"))
+
+
+def test_coref_file_twice_in_one_archive(tmp_path):
+    folder = copy_fixture(COREF, tmp_path)
+    path = rewrite(folder / "Task_1C.zip", "Task_1C/more/clinical-31.txt", "The patient .\n")
+    with pytest.raises(CorpusFormatError, match="a second txt file of record clinical-31") as error:
+        examples(COREF, "test", tmp_path)
+    assert error.value.path == path
+
+
+def test_coref_ground_truth_repeating_the_input(tmp_path, fixture_examples):
+    folder = copy_fixture(COREF, tmp_path)
+    text = "\n".join(member_lines(folder / "Task_1C.zip", "Task_1C/docs/clinical-30.txt")) + "\n"
+    rewrite(folder / "Task_1C_Test_groundtruth.zip", "Task_1C_Test_groundtruth/docs/clinical-30.txt", text)
+    assert examples(COREF, "test", tmp_path) == fixture_examples[(COREF, "test")]
 
 
 # i2b2 2012 temporal relations ---------------------------------------------------------------------------------

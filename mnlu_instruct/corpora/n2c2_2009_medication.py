@@ -7,8 +7,8 @@ extract), in the folder ``n2c2_2009_medication/`` of the data directory:
   record number, no extension);
 - ``training.ground.truth.01.06.11.2009.zip``: the gold entries of the annotated training records
   (``<record>_gold.entries``);
-- ``annotations_ground_truth.tar.gz``: the gold entries of the test records (the ``.m`` files under
-  ``converted.noduplicates.sorted/``).
+- ``annotations_ground_truth.tar.gz``: the gold entries of the test records (the ``.m`` files of the
+  folder ``converted.noduplicates.sorted``; the archive's other folders are not read).
 
 Format (one line per medication mention, fields separated by ``||``)::
 
@@ -172,18 +172,21 @@ def _gold_record(member: str, split: str) -> str | None:
     """The record a gold member holds, ``None`` for members that are not gold entries of ``split``."""
     path = PurePosixPath(member)
     if split == "test":
-        return path.name.split(".")[0] if path.suffix == ".m" and TEST_GOLD_FOLDER in path.parts else None
-    return path.name.split("_")[0] if path.name.endswith(".entries") else None
+        return path.name.split(".")[0] if path.suffix == ".m" and TEST_GOLD_FOLDER in str(path.parent) else None
+    return path.name.split(".")[0].split("_")[0] if path.suffix == ".entries" else None
 
 
 def read(folder: Path, split: str) -> Iterator[KBDocument]:
     """One record per run of lines holding medication entries, records in record-number order."""
     texts = {PurePosixPath(name).name: (name, data) for name, data in archive_members(folder / TEXTS)}
     gold_archive = folder / (TEST_GOLD if split == "test" else TRAIN_GOLD)
-    gold = {}
+    gold: dict[str, tuple[str, bytes]] = {}
     for member, data in archive_members(gold_archive):
         record = _gold_record(member, split)
         if record is not None and (split == "test" or holdout_split(record) == split):
+            if record in gold:
+                raise CorpusFormatError(member_name(gold_archive, member), "file",
+                                        f"a second gold file of record {record} (first: {gold[record][0]})")
             gold[record] = (member, data)
     for record in sorted(gold, key=lambda r: (len(r), r)):
         member, data = gold[record]

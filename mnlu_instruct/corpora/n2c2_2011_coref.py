@@ -9,7 +9,8 @@ extract), in the folder ``n2c2_2011_coref/`` of the data directory:
 Members are matched by name, wherever they sit in an archive: ``<record>.txt`` the text (one sentence per
 line, tokens separated by spaces), ``<record>.txt.con`` the concepts (``c="text" L:T L:T||t="type"``, type
 problem, person, pronoun, test or treatment), ``<record>.txt.chains`` the coreference chains
-(``c="..." L:T L:T||c="..." L:T L:T||...||t="coref <type>"``); ``.pairs`` files are not needed. Positions
+(``c="..." L:T L:T||c="..." L:T L:T||...||t="coref <type>"``); ``.pairs`` files are not needed. Where the
+ground truth repeats a file of ``Task_1C.zip``, the ground truth's is read. Positions
 are ``line:token``: 1-based line, 0-based whitespace token. Concepts whose text does not match their
 position (the release has a few) are left out, as are chain members that are not concepts.
 
@@ -87,18 +88,24 @@ class Member:
 
 
 def _members(folder: Path, archives: tuple[str, ...]) -> dict[str, dict[str, Member]]:
-    """record -> kind (``txt``, ``con``, ``chains``) -> member, over the archives; a file twice is an error."""
+    """record -> kind (``txt``, ``con``, ``chains``) -> member, over the archives.
+
+    A file of a later archive replaces the one of an earlier archive (the ground truth may repeat the test
+    input); one archive holding a record's file twice is an error.
+    """
     records: dict[str, dict[str, Member]] = {}
     for archive in archives:
+        seen: set[tuple[str, str]] = set()
         for name, data in archive_members(folder / archive):
             kind = _SUFFIXES.get(PurePosixPath(name).suffix)
             if kind is None or (kind == "txt" and PurePosixPath(name).name.count(".") != 1):
                 continue
             record = records.setdefault(record_id(name), {})
-            if kind in record:
+            if (record_id(name), kind) in seen:
                 first = record[kind].path
                 raise CorpusFormatError(member_name(folder / archive, name), "file",
                                         f"a second {kind} file of record {record_id(name)} (first: {first})")
+            seen.add((record_id(name), kind))
             record[kind] = Member(member_name(folder / archive, name), member_text(folder / archive, name, data))
     return records
 
