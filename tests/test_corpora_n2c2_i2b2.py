@@ -15,10 +15,12 @@ import pytest
 
 from mnlu_instruct.answer_format import format_answer
 from mnlu_instruct.corpora import get_corpus
+from mnlu_instruct.corpora._i2b2_release import char_span, line_blocks, line_starts
 from mnlu_instruct.corpora.n2c2_2011_coref import excluded_records
 from mnlu_instruct.corpus import Corpus, MissingCorpusError
 from mnlu_instruct.examples import Example
 from mnlu_instruct.parse import parse_answer
+from mnlu_instruct.prompts import render
 from mnlu_instruct.schema import CorpusFormatError
 from mnlu_instruct.scoring import score_examples
 
@@ -123,10 +125,12 @@ def test_counts_and_unique_ids(name, fixture_examples):
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("split", ["train", "validation", "test"])
 def test_round_trip_and_gold_scores(name, split, fixture_examples):
-    """parse(format(gold)) == gold; gold scores 1.0 and empty answers 0 (event spans and questions apart)."""
+    """Rendered targets parse back to the gold; gold scores 1.0 and empty answers 0 (event spans and questions
+    apart)."""
     units = fixture_examples[(name, split)]
-    targets = [format_answer(example) for example in units]
+    targets = [render(example).target for example in units]
     for example, target in zip(units, targets, strict=True):
+        assert target == format_answer(example) and "Medical text:" in render(example).prompt
         assert parse_answer(target, example).answer == example.answer
     metric = get_corpus(name).metric
     groups = [(units, targets, metric)]
@@ -147,6 +151,17 @@ def test_archive_that_does_not_read(name, tmp_path):
     with pytest.raises(CorpusFormatError, match="cannot be read as an archive") as error:
         examples(name, "train", tmp_path)
     assert error.value.path == str(archive)
+
+
+def test_line_token_positions_with_crlf_line_ends():
+    text = "Lasix 40 mg\r\nTwice daily .\r\n\r\n"
+    starts = line_starts(text)
+    assert char_span(text, starts, (1, 0), (1, 0), "LASIX") == ((0, 5),)
+    assert char_span(text, starts, (1, 1), (2, 0), "40 mg twice") == ((6, 11), (13, 18))  # one fragment per line
+    assert char_span(text, starts, (2, 1), (2, 1), "daily.") is None  # text that differs
+    assert char_span(text, starts, (2, 3), (2, 3), "x") is None  # a token past the line's end
+    assert [text[s:e] for s, e in line_blocks(text, [[(6, 18)]])] == ["Lasix 40 mg\r\nTwice daily ."]
+    assert [text[s:e] for s, e in line_blocks(text, [], every_line=True)] == ["Lasix 40 mg", "Twice daily ."]
 
 
 # i2b2 2009 medication ----------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import tarfile
 import zipfile
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
@@ -128,19 +129,12 @@ def line_blocks(text: str, groups: Iterable[Iterable[Span]], *, every_line: bool
     line that is not blank is returned too, as a run of its own.
     """
     starts = line_starts(text)
-
-    def line_of(offset: int) -> int:
-        low, high = 0, len(starts) - 1
-        while low < high:
-            middle = (low + high + 1) // 2
-            low, high = (middle, high) if starts[middle] <= offset else (low, middle - 1)
-        return low
-
     ranges = []
     for group in groups:
         spans = list(group)
         if spans:
-            ranges.append((line_of(min(s for s, _ in spans)), line_of(max(e for _, e in spans) - 1)))
+            first, last = min(s for s, _ in spans), max(e for _, e in spans) - 1
+            ranges.append((bisect_right(starts, first) - 1, bisect_right(starts, last) - 1))
     if every_line:
         ranges += [(i, i) for i in range(len(starts)) if text[starts[i]:_line_end(text, starts, i)].strip()]
     merged: list[list[int]] = []
@@ -153,4 +147,6 @@ def line_blocks(text: str, groups: Iterable[Iterable[Span]], *, every_line: bool
 
 
 def _line_end(text: str, starts: list[int], line: int) -> int:
-    return starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
+    """Where a line's text ends: before its line break (``\r\n`` or ``\n``)."""
+    end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
+    return end - 1 if end > starts[line] and text[end - 1] == "\r" else end
