@@ -28,11 +28,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 COUNTS = {  # examples per split of each fixture
     "n2c2_2009_medication": {"train": 42, "validation": 7, "test": 21},
     "n2c2_2011_coref": {"train": 24, "validation": 5, "test": 9},
+    "n2c2_2011_coref_ner": {"train": 5, "validation": 2, "test": 4},
     "n2c2_2012_temporal_ner": {"train": 6, "validation": 3, "test": 3},
     "n2c2_2012_temporal_re": {"train": 16, "validation": 3, "test": 7},
 }
 NAMES = tuple(COUNTS)
-MED, COREF, NER, TLINK = NAMES
+MED, COREF, MENTIONS, NER, TLINK = NAMES
 PORTAL = "https://portal.dbmi.hms.harvard.edu/projects/n2c2-nlp/"
 
 
@@ -269,6 +270,16 @@ def test_coref_leaves_out_the_i2b2_2010_test_records(tmp_path, caplog, fixture_e
     with caplog.at_level(logging.INFO, logger="mnlu_instruct.corpora.n2c2_2011_coref"):
         examples(COREF, "train", FIXTURES)
     assert "left out 2 records of the i2b2/VA 2010 test set" in caplog.text
+
+
+def test_coref_mentions(fixture_examples):
+    train = {e.id: {t: m for t, m in e.answer.as_dict().items() if m} for e in fixture_examples[(MENTIONS, "train")]}
+    assert train["clinical-2-L3"] == {"problem": ["His chest pain"], "treatment": ["nitroglycerin"],
+                                      "pronoun": ["His"]}
+    assert train["clinical-2-L5"] == {"test": ["The ECG"], "person": ["Dr. Jones", "the patient"]}  # not "aspirin"
+    assert {e.document_id for e in fixture_examples[(MENTIONS, "train")]} == {"clinical-2"}  # 2010 test records out
+    assert [e.id for e in fixture_examples[(MENTIONS, "test")]] == [
+        "clinical-30-L1", "clinical-30-L2", "clinical-30-L3", "clinical-31-L1"]
 
 
 @pytest.mark.parametrize(

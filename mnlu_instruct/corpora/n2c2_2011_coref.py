@@ -1,4 +1,4 @@
-"""i2b2/VA 2011 coreference (Uzuner et al. 2012), the i2b2/VA part (Task 1C), as relations: a training source.
+"""i2b2/VA 2011 coreference (Uzuner et al. 2012), the i2b2/VA part (Task 1C): two training sources.
 
 Restricted (n2c2 data-use agreement). The reader reads the release's archives as downloaded (nothing to
 extract), in the folder ``n2c2_2011_coref/`` of the data directory:
@@ -10,27 +10,31 @@ Members are matched by name, wherever they sit in an archive: ``<record>.txt`` t
 line, tokens separated by spaces), ``<record>.txt.con`` the concepts (``c="text" L:T L:T||t="type"``, type
 problem, person, pronoun, test or treatment), ``<record>.txt.chains`` the coreference chains
 (``c="..." L:T L:T||c="..." L:T L:T||...||t="coref <type>"``); ``.pairs`` files are not needed. Where the
-ground truth repeats a file of ``Task_1C.zip``, the ground truth's is read. Positions
-are ``line:token``: 1-based line, 0-based whitespace token. Concepts whose text does not match their
-position (the release has a few) are left out, as are chain members that are not concepts.
+ground truth repeats a file of ``Task_1C.zip``, the ground truth's is read. Positions are ``line:token``:
+1-based line, 0-based whitespace token. Concepts whose text does not match their position (the release
+has a few) are left out, as are chain members that are not concepts.
 
-Mapping (the paper's ``RE/2011coreference``): a candidate is a pair of concepts at most
-:data:`WINDOW` lines apart whose types can corefer (the same type, or a pronoun with any type); it is
-``coreferent`` when one chain holds both, else ``not_coreferent``; two concepts that share text (``his`` in
-``his chest pain``) are no candidate. A text unit is the run of lines from the
-first concept's line to the second's; its candidates are the pairs spanning exactly those lines, arguments
-in text order, marked ``<e1>``/``<e2>``.
+Two corpora, as the paper has ``2011coreference`` both in ``RE/`` (at a 0.24 rate) and in ``events/``:
+
+- ``n2c2_2011_coref`` (relations): a candidate is a pair of concepts whose first lines are at most
+  :data:`WINDOW` lines apart and whose types can corefer (the same type, or a pronoun with any type); it
+  is ``coreferent`` when one chain holds both, else ``not_coreferent``; two concepts that share text
+  (``his`` in ``his chest pain``) are no candidate. A text unit is the run of lines from the first line of
+  the pair to its last; its candidates are the pairs spanning exactly those lines, arguments in text
+  order, marked ``<e1>``/``<e2>``.
+- ``n2c2_2011_coref_ner`` (spans): every non-blank line (a concept over several lines joins them) with its
+  concepts, typed.
 
 Overlap with BLUE: the 2011 set reuses the i2b2/VA 2010 notes, and BLUE evaluates on the 2010 test set.
 When the 2010 corpus is in the same data directory (``i2b2_2010/test_data/*.txt``, see
 :mod:`~mnlu_instruct.corpora.i2b2_2010`), a 2011 record is left out, in every split, when its name is a 2010
 test record's name or its text equals a 2010 test text up to case and whitespace. :func:`excluded_records`
-lists them, and the reader logs how many it leaves out. Without the 2010 files nothing is left out (the
-build's overlap check still compares texts with every evaluation test set present).
+lists them, and the readers log how many they leave out. Without the 2010 files nothing can be left out
+(and the build's overlap check, which reads the evaluation test sets present, cannot see them either).
 
 Splits: train = the Beth and Partners training records, validation = the ~10% of them that
 :func:`~mnlu_instruct.holdout.holdout_split` picks by record name, test = the Task 1C test records. Example
-counts depend on the candidate rule and are not published: ``split_sizes`` is left unset.
+counts depend on the units above and are not published: ``split_sizes`` is left unset.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from pathlib import Path, PurePosixPath
 
@@ -47,15 +51,31 @@ from ..formats.text_file import read_text
 from ..holdout import holdout_split
 from ..schema import CorpusFormatError, Entity, KBDocument, Passage, Relation, validate_kb
 from . import i2b2_2010
-from ._i2b2_release import Span, archive_members, char_span, line_starts, member_name, member_text, record_id
+from ._i2b2_release import (
+    Span,
+    archive_members,
+    char_span,
+    line_blocks,
+    line_starts,
+    member_name,
+    member_text,
+    record_id,
+)
 
-NAME = "n2c2_2011_coref"
+NAME, SPANS_NAME = "n2c2_2011_coref", "n2c2_2011_coref_ner"
 TRAIN_ARCHIVES = ("i2b2_Beth_Train_Release.tar.gz", "i2b2_Partners_Train_Release.tar.gz")
 TEST_ARCHIVES = ("Task_1C.zip", "Task_1C_Test_groundtruth.zip")
 FILES = {"train": TRAIN_ARCHIVES, "validation": TRAIN_ARCHIVES, "test": TEST_ARCHIVES}
 WINDOW = 2
 """Most lines between the two concepts of a candidate (0: same line)."""
-CONCEPT_TYPES = ("problem", "person", "pronoun", "test", "treatment")
+ENTITY_TYPES = (
+    ("problem", "a medical problem: a disease, disorder, symptom or finding"),
+    ("test", "a test or examination done on the patient"),
+    ("treatment", "a treatment: a drug, procedure or intervention given to the patient"),
+    ("person", "a person or group of people, named or described, e.g. 'the patient', 'Dr. Smith'"),
+    ("pronoun", "a pronoun that refers to a person, problem, test or treatment, e.g. 'he', 'it', 'which'"),
+)
+CONCEPT_TYPES = tuple(name for name, _ in ENTITY_TYPES)
 LABELS = (
     ("coreferent", "They refer to the same entity"),
     ("not_coreferent", "They refer to different entities"),
@@ -214,25 +234,49 @@ def excluded_records(folder: Path, split: str) -> list[str]:
                   if record in names or ("txt" in files and _normal(files["txt"].text) in texts))
 
 
-def read(folder: Path, split: str) -> Iterator[KBDocument]:
-    """One record per run of lines holding candidates, records in name order; 2010 test records left out."""
+def _records(folder: Path, split: str, kinds: tuple[str, ...]) -> Iterator[tuple[str, dict[str, Member]]]:
+    """The records of ``split`` in name order, with their files; records of the 2010 test set left out (logged)."""
     names, texts = _eval_test_records(folder)
     excluded = 0
     for record, files in sorted(_split_records(folder, split).items()):
-        for kind in ("txt", "con", "chains"):
+        for kind in kinds:
             if kind not in files:
                 where = next(iter(files.values())).path
                 archives = ", ".join(FILES[split])
                 raise CorpusFormatError(where, "file", f"record {record} has no .{kind} file in {archives}")
-        text = files["txt"].text
-        if record in names or _normal(text) in texts:
+        if record in names or _normal(files["txt"].text) in texts:
             excluded += 1
             continue
+        yield record, files
+    if names:
+        _LOG.info("%s %s: left out %d records of the i2b2/VA 2010 test set", NAME, split, excluded)
+
+
+def read(folder: Path, split: str) -> Iterator[KBDocument]:
+    """One record per run of lines holding candidates."""
+    for record, files in _records(folder, split, ("txt", "con", "chains")):
+        text = files["txt"].text
         concepts = read_concepts(files["con"], text)
         for doc in _documents(record, text, concepts, read_chains(files["chains"])):
             yield validate_kb(doc, corpus=NAME, source=files["txt"].path)
-    if names:
-        _LOG.info("%s %s: left out %d records of the i2b2/VA 2010 test set", NAME, split, excluded)
+
+
+def read_spans(folder: Path, split: str) -> Iterator[KBDocument]:
+    """One record per non-blank line (or run of lines one concept spans), with its concepts."""
+    for record, files in _records(folder, split, ("txt", "con")):
+        text = files["txt"].text
+        concepts = read_concepts(files["con"], text)
+        for begin, end in line_blocks(text, (c.spans for c in concepts), every_line=True):
+            doc_id = f"{record}-L{text.count(chr(10), 0, begin) + 1}"
+            entities = tuple(
+                Entity(id=f"{doc_id}-C{k}", type=c.type, text=tuple(text[s:e] for s, e in c.spans),
+                       offsets=tuple((s - begin, e - begin) for s, e in c.spans))
+                for k, c in enumerate(c for c in concepts if begin <= c.spans[0][0] < end)
+            )
+            body = text[begin:end]
+            doc = KBDocument(id=doc_id, document_id=record, text=body, entities=entities,
+                             passages=(Passage(id=f"{doc_id}-P0", type="lines", offsets=((0, len(body)),)),))
+            yield validate_kb(doc, corpus=SPANS_NAME, source=files["txt"].path)
 
 
 ACCESS = (
@@ -243,37 +287,50 @@ ACCESS = (
     "unextracted and unrenamed, in the folder n2c2_2011_coref/ of the data directory."
 )
 
+RELATIONS = Corpus(
+    name=NAME,
+    display_name="i2b2/VA 2011 coreference",
+    task_type="re",
+    metric="relation_micro_f1",
+    reader=read,
+    folder=NAME,
+    files=FILES,
+    split_sizes={},
+    license="n2c2 data-use agreement (not redistributable)",
+    citation=(
+        "Uzuner O, Bodnari A, Shen S, Forbush T, Pestian J, South BR. Evaluating the state of the art in "
+        "coreference resolution for electronic medical records. J Am Med Inform Assoc. 2012;19(5):786-791."
+    ),
+    homepage="https://portal.dbmi.hms.harvard.edu/projects/n2c2-nlp/",
+    description=(
+        "Coreference between mentions of people, problems, tests and treatments in discharge summaries, as "
+        "one multiple-choice question per pair of nearby mentions; records of the i2b2/VA 2010 test set "
+        "are left out when that corpus is present."
+    ),
+    role="train",
+    restricted=True,
+    access=ACCESS,
+    entity_types=ENTITY_TYPES,
+    labels=LABELS,
+    negative_labels=("not_coreferent",),
+    question="Do the mentions {arg1} and {arg2} refer to the same entity?",
+    in_domain_for=(i2b2_2010.NAME,),
+)
 CORPORA = (
-    Corpus(
-        name=NAME,
-        display_name="i2b2/VA 2011 coreference",
-        task_type="re",
-        metric="relation_micro_f1",
-        reader=read,
-        folder=NAME,
-        files=FILES,
-        split_sizes={},
-        license="n2c2 data-use agreement (not redistributable)",
-        citation=(
-            "Uzuner O, Bodnari A, Shen S, Forbush T, Pestian J, South BR. Evaluating the state of the art in "
-            "coreference resolution for electronic medical records. J Am Med Inform Assoc. 2012;19(5):786-791."
-        ),
-        homepage="https://portal.dbmi.hms.harvard.edu/projects/n2c2-nlp/",
+    RELATIONS,
+    replace(
+        RELATIONS,
+        name=SPANS_NAME,
+        display_name="i2b2/VA 2011 coreference (mentions)",
+        task_type="ner",
+        metric="entity_f1",
+        reader=read_spans,
         description=(
-            "Coreference between mentions of people, problems, tests and treatments in discharge summaries, as "
-            "one multiple-choice question per pair of nearby mentions; records of the i2b2/VA 2010 test set "
-            "are left out when that corpus is present."
+            "Mentions of people, pronouns, problems, tests and treatments in discharge summaries, line by line; "
+            "records of the i2b2/VA 2010 test set are left out when that corpus is present."
         ),
-        role="train",
-        restricted=True,
-        access=ACCESS,
-        entity_types=(
-            ("problem", "a medical problem"), ("person", "a person"), ("pronoun", "a pronoun"),
-            ("test", "a test"), ("treatment", "a treatment"),
-        ),
-        labels=LABELS,
-        negative_labels=("not_coreferent",),
-        question="Do the mentions {arg1} and {arg2} refer to the same entity?",
-        in_domain_for=(i2b2_2010.NAME,),
+        labels=(),
+        negative_labels=(),
+        question="",
     ),
 )
