@@ -33,9 +33,11 @@ case and whitespace, cut before trailing punctuation, and left out of the spans 
 match; an entry whose medication name cannot be located is left out.
 
 Splits: train = the annotated training records, validation = the ~10% of them that
-:func:`~mnlu_instruct.holdout.holdout_split` picks by record number, test = the 251 test records of the
-ground truth. The release has 696 training and 547 test records (Uzuner et al. 2010); the counts of
-annotated training records and of examples per split are not published, so ``split_sizes`` is left unset.
+:func:`~mnlu_instruct.holdout.holdout_split` picks by record number, test = the test records of the ground
+truth. The release has 696 training records, 17 of them annotated (Tikk and Solt 2010, "the 17 ground truth
+documents"), and 547 test records, 251 of them annotated (Uzuner et al. 2010); records without gold entries
+are not read. Example counts per split are not published, so ``split_sizes`` is left unset. A build takes
+the train and validation splits of a training source: from this corpus, the 17 annotated training records.
 """
 
 from __future__ import annotations

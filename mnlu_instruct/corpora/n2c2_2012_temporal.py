@@ -95,7 +95,7 @@ class Mention:
 
 @dataclass(frozen=True)
 class Note:
-    """One record: its text, typed mentions, span of every tag id, and TLINKs ``(from, to, merged type)``."""
+    """One record: its text, its typed mentions (each once) and its TLINKs ``(from span, to span, merged type)``."""
 
     record: str
     path: str
@@ -114,17 +114,17 @@ def _attribute(element: ET.Element, name: str) -> str:
     return html.unescape(element.get(name, "").replace(_AMPERSAND, "&"))
 
 
-def _offsets(element: ET.Element, text: str, path: str, where: str) -> Span:
+def _offsets(element: ET.Element, text: str) -> Span:
+    """A tag's ``start``/``end``; ``ValueError`` saying why when they are not offsets of the tag's text."""
     try:
         start, end = int(element.get("start", "")), int(element.get("end", ""))
     except ValueError:
-        raise CorpusFormatError(path, where, "start and end must be integers") from None
+        raise ValueError("start and end must be integers") from None
     if not 0 <= start < end <= len(text):
-        raise CorpusFormatError(path, where, f"offsets [{start}, {end}) fall outside the text (length {len(text)})")
-    found, annotated = (" ".join(t.split()).lower() for t in (text[start:end], _attribute(element, "text")))
-    if found != annotated:
-        raise CorpusFormatError(path, where, f"text {_attribute(element, 'text')!r} differs from {text[start:end]!r} "
-                                             f"at [{start}, {end})")
+        raise ValueError(f"offsets [{start}, {end}) fall outside the text (length {len(text)})")
+    annotated = _attribute(element, "text")
+    if " ".join(text[start:end].split()).lower() != " ".join(annotated.split()).lower():
+        raise ValueError(f"text {annotated!r} differs from {text[start:end]!r} at [{start}, {end})")
     return start, end
 
 
@@ -138,36 +138,38 @@ def parse_note(record: str, path: str, source: str) -> Note:
     if root.tag != "ClinicalNarrativeTemporalAnnotation" or text_element is None or tags is None:
         raise CorpusFormatError(path, "line 1", "expected <ClinicalNarrativeTemporalAnnotation> with TEXT and TAGS")
     text = (text_element.text or "").replace(_AMPERSAND, "&")
+
+    def bad(tag: str, element: ET.Element, message: str) -> CorpusFormatError:
+        return CorpusFormatError(path, _tag_line(source, tag, element.get("id", "")), message)
+
     spans: dict[str, Span | None] = {}
     mentions = []
     for tag in ("EVENT", "TIMEX3", "SECTIME"):
         for element in tags.iter(tag):
-            tag_id = element.get("id", "")
-            where = _tag_line(source, tag, tag_id)
-            if tag == "SECTIME":  # links to a section time whose offsets do not hold are not used
-                try:
-                    spans[tag_id] = _offsets(element, text, path, where)
-                except CorpusFormatError:
-                    spans[tag_id] = None
+            try:
+                span = _offsets(element, text)
+            except ValueError as problem:
+                if tag != "SECTIME":
+                    raise bad(tag, element, str(problem)) from None
+                spans[element.get("id", "")] = None  # links to a section time whose offsets do not hold are not used
                 continue
-            span = spans[tag_id] = _offsets(element, text, path, where)
+            spans[element.get("id", "")] = span
             kind = element.get("type", "").upper()
-            if tag == "EVENT" and not kind:
+            if tag == "SECTIME" or (tag == "EVENT" and not kind):
                 continue
             if kind not in MENTION_TYPES[tag]:
-                raise CorpusFormatError(path, where, f"unknown {tag} type {kind!r}")
+                raise bad(tag, element, f"unknown {tag} type {kind!r}")
             mentions.append(Mention(*span, MENTION_TYPES[tag][kind]))
     links = []
     for element in tags.iter("TLINK"):
-        where = _tag_line(source, "TLINK", element.get("id", ""))
         ends = [element.get(name, "") for name in ("fromID", "toID")]
         unknown = [tag_id for tag_id in ends if tag_id not in spans]
         if unknown:
-            raise CorpusFormatError(path, where, f"the TLINK points at {unknown[0]!r}, which no EVENT, TIMEX3 or "
-                                                 "SECTIME of the file has")
+            raise bad("TLINK", element, f"the TLINK points at {unknown[0]!r}, which no EVENT, TIMEX3 or SECTIME "
+                                          "of the file has")
         kind = element.get("type", "").upper()
         if kind and kind not in MERGED:
-            raise CorpusFormatError(path, where, f"unknown TLINK type {kind!r}")
+            raise bad("TLINK", element, f"unknown TLINK type {kind!r}")
         source_span, target_span = spans[ends[0]], spans[ends[1]]
         if kind and source_span and target_span:
             links.append((source_span, target_span, MERGED[kind]))
