@@ -15,10 +15,10 @@ import pytest
 
 from mnlu_instruct.answer_format import format_answer
 from mnlu_instruct.corpora import get_corpus
-from mnlu_instruct.corpora._i2b2_release import char_span, line_blocks, line_starts
 from mnlu_instruct.corpora.n2c2_2011_coref import excluded_records
 from mnlu_instruct.corpus import Corpus, MissingCorpusError
 from mnlu_instruct.examples import Example
+from mnlu_instruct.formats.i2b2_release import char_span, line_blocks, line_starts
 from mnlu_instruct.parse import parse_answer
 from mnlu_instruct.prompts import render
 from mnlu_instruct.schema import CorpusFormatError

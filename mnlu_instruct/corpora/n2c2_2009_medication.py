@@ -48,9 +48,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..corpus import Corpus
+from ..formats.i2b2_release import Span, archive_members, char_span, line_blocks, line_starts, member_name, member_text
 from ..holdout import holdout_split
 from ..schema import CorpusFormatError, Entity, Event, EventArgument, KBDocument, Passage, validate_kb
-from ._i2b2_release import Span, archive_members, char_span, line_blocks, line_starts, member_name, member_text
 
 NAME = "n2c2_2009_medication"
 TEXTS = "train.test.released.8.17.09.tar.gz"

@@ -47,11 +47,7 @@ from itertools import combinations
 from pathlib import Path, PurePosixPath
 
 from ..corpus import Corpus
-from ..formats.text_file import read_text
-from ..holdout import holdout_split
-from ..schema import CorpusFormatError, Entity, KBDocument, Passage, Relation, validate_kb
-from . import i2b2_2010
-from ._i2b2_release import (
+from ..formats.i2b2_release import (
     Span,
     archive_members,
     char_span,
@@ -61,6 +57,10 @@ from ._i2b2_release import (
     member_text,
     record_id,
 )
+from ..formats.text_file import read_text
+from ..holdout import holdout_split
+from ..schema import CorpusFormatError, Entity, KBDocument, Passage, Relation, validate_kb
+from . import i2b2_2010
 
 NAME, SPANS_NAME = "n2c2_2011_coref", "n2c2_2011_coref_ner"
 TRAIN_ARCHIVES = ("i2b2_Beth_Train_Release.tar.gz", "i2b2_Partners_Train_Release.tar.gz")

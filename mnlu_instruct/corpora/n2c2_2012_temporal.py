@@ -46,9 +46,9 @@ from itertools import combinations
 from pathlib import Path, PurePosixPath
 
 from ..corpus import Corpus
+from ..formats.i2b2_release import Span, archive_members, line_blocks, line_pieces, member_name, member_text, record_id
 from ..holdout import holdout_split
 from ..schema import CorpusFormatError, Entity, KBDocument, Passage, Relation, validate_kb
-from ._i2b2_release import Span, archive_members, line_blocks, line_pieces, member_name, member_text, record_id
 
 FOLDER = "n2c2_2012_temporal"
 TRAIN_ARCHIVE = "2012-07-15.original-annotation.release.tar.gz"

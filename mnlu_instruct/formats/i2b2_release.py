@@ -1,4 +1,4 @@
-"""Shared helpers of the n2c2/i2b2 readers that read the releases' archives as downloaded.
+"""Archives and `line:token` positions of the n2c2/i2b2 releases, shared by their readers.
 
 The releases come as ``.tar.gz`` and ``.zip`` archives; the readers read their members in place (nothing
 is extracted). A member is named ``<archive>:<member>`` in errors. Annotations point at text as
@@ -17,8 +17,8 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
-from ..formats.text_file import decode
 from ..schema import CorpusFormatError
+from .text_file import decode
 
 Span = tuple[int, int]
 _TOKEN = re.compile(r"\S+")
