@@ -1,4 +1,4 @@
-"""Archives and `line:token` positions of the n2c2/i2b2 releases, shared by their readers.
+"""Archives and ``line:token`` positions of the n2c2/i2b2 releases, shared by their readers.
 
 The releases come as ``.tar.gz`` and ``.zip`` archives; the readers read their members in place (nothing
 is extracted). A member is named ``<archive>:<member>`` in errors. Annotations point at text as
