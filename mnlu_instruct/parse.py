@@ -2,8 +2,9 @@
 
 Forgiving in form, strict in meaning: case, spacing, bullets, a trailing period and chat chatter
 around the answer are tolerated; unknown types and option letters are ignored and reported; an
-output with no readable answer is a parse failure (``failed=True``, ``answer=None``), which the
-scorer counts and scores as an empty answer.
+output with no readable answer, or a single-choice answer naming several different options, is a
+parse failure (``failed=True``, ``answer=None``), which the scorer counts and scores as an empty answer.
+Parsing takes time linear in the length of the output.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ _OTHER_TYPE_LINE = re.compile(r"^([A-Za-z][\w ./-]{0,40}?)\s*:\s*\S")
 """A ``Label: something`` line; a bare ``Here are the entities:`` (nothing after the colon) is chatter."""
 _SEPARATORS = ("...", "…")
 _DECODER = json.JSONDecoder()
+_SPACES = re.compile(r"\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +40,21 @@ def _lines(text: str) -> list[str]:
     return [_BULLET.sub("", line.rstrip("\r")).strip() for line in text.split("\n")]
 
 
-def _next_separator(text: str, start: int) -> tuple[int, int]:
-    """Position and length of the next span separator at or after ``start``, or ``(-1, 0)``."""
-    hits = [(text.find(sep, start), len(sep)) for sep in _SEPARATORS]
-    hits = [hit for hit in hits if hit[0] >= 0]
-    return min(hits) if hits else (-1, 0)
+class _Separators:
+    """The next span separator at or after a position; the text is scanned once per separator."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.hits = {sep: -1 for sep in _SEPARATORS}  # each one's next position; len(text) when there is none
+
+    def next(self, start: int) -> tuple[int, int]:
+        """Position and length of the next separator at or after ``start``, or ``(-1, 0)``."""
+        for sep, hit in self.hits.items():
+            if hit < start:
+                found = self.text.find(sep, start)
+                self.hits[sep] = found if found >= 0 else len(self.text)
+        position, sep = min((hit, sep) for sep, hit in self.hits.items())
+        return (position, len(sep)) if position < len(self.text) else (-1, 0)
 
 
 def _quoted(text: str, start: int) -> Optional[tuple[str, int]]:
@@ -53,12 +65,12 @@ def _quoted(text: str, start: int) -> Optional[tuple[str, int]]:
         return None
     if not isinstance(value, str):
         return None
-    rest = text[end:].lstrip()
-    if not rest:
-        return value, len(text)
+    end = _SPACES.match(text, end).end()  # type: ignore[union-attr]  # \s* always matches
+    if end == len(text):
+        return value, end
     for sep in _SEPARATORS:
-        if rest.startswith(sep):
-            return value, len(text) - len(rest) + len(sep)
+        if text.startswith(sep, end):
+            return value, end + len(sep)
     return None
 
 
@@ -68,10 +80,10 @@ def split_mentions(body: str) -> list[str]:
     if is_none_marker(body):
         return []
     mentions: list[str] = []
+    separators = _Separators(body)
     position = 0
     while position < len(body):
-        while position < len(body) and body[position].isspace():
-            position += 1
+        position = _SPACES.match(body, position).end()  # type: ignore[union-attr]
         if position >= len(body):
             break
         if body[position] == '"':
@@ -80,7 +92,7 @@ def split_mentions(body: str) -> list[str]:
                 mentions.append(quoted[0])
                 position = quoted[1]
                 continue
-        found, length = _next_separator(body, position)
+        found, length = separators.next(position)
         end = found if found >= 0 else len(body)
         segment = body[position:end].strip()
         if segment and not is_none_marker(segment):
@@ -140,8 +152,9 @@ def parse_choices(text: str, options: tuple[str, ...], multi_label: bool) -> Par
     """Read ``(X) option`` answers, trying in turn: ``(X)`` or ``X)`` at a line start (after a bullet),
     ``(X)`` anywhere, then a line equal to an option's text (case and a trailing period ignored).
 
-    A single-choice answer takes the first option found; a multi-label answer takes every option found
-    at the first stage that finds any.
+    The first stage that finds any option decides. A multi-label answer takes every option it found; a
+    single-choice answer must name one option (repeating it is fine): two or more different options, such
+    as an echoed option list, are a parse failure.
     """
     lines = _lines(text)
     unknown: list[str] = []
@@ -155,9 +168,9 @@ def parse_choices(text: str, options: tuple[str, ...], multi_label: bool) -> Par
             by_text.setdefault(_plain(option), index)
         selected = [by_text[plain] for line in lines if line and (plain := _plain(line)) in by_text]
     unknown_seen = tuple(dict.fromkeys(unknown))
-    if not selected:
+    chosen = tuple(sorted(set(selected)))
+    if not chosen or (len(chosen) > 1 and not multi_label):
         return ParsedAnswer(None, True, unknown_seen)
-    chosen = tuple(sorted(set(selected))) if multi_label else (selected[0],)
     return ParsedAnswer(ChoiceAnswer(chosen), False, unknown_seen)
 
 

@@ -218,7 +218,8 @@ def test_outputs_without_a_type_line_fail(output):
         ("The answer is (C).", (2,), ()),
         ("Agonist", (2,), ()),  # an option's text, its trailing period optional
         ("down-regulation.", (1,), ()),
-        ("(A) Up-regulation\n(B) Down-regulation", (0,), ()),  # single choice: the first
+        ("(B) Down-regulation\n(B)", (1,), ()),  # the same option repeated
+        ("(A) Up-regulation.\nI chose (A) because (B) does not fit.", (0,), ()),  # only the first stage decides
         ("Down-regulation\n(A) Up-regulation", (0,), ()),  # a letter at a line start beats a text match
         ("I think (B) fits.\nUp-regulation", (1,), ()),  # a letter anywhere beats a text match
         ("(F) Something else\n(A) Up-regulation", (0,), ("(F)",)),
@@ -233,6 +234,21 @@ def test_single_choice_reading(output, selected, unknown):
 )
 def test_unreadable_choices_fail(output, unknown):
     assert parse_answer(output, choice(0)) == ParsedAnswer(None, True, unknown)
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        "(A) Up-regulation\n(B) Down-regulation\n(C) Agonist.\n(D) None of the above",  # the option list echoed
+        "(A) Up-regulation\n(B) Down-regulation",
+        "- a) up\n- B) down\n- (A) up",
+        "Either (A) or (B).",
+        "Up-regulation\nDown-regulation",
+    ],
+)
+def test_single_choice_naming_several_options_fails(output):
+    assert parse_answer(output, choice(0)) == ParsedAnswer(None, True, ())
+    assert not parse_answer(output, choice(0, 1, multi_label=True)).failed  # multi-label keeps every option
 
 
 def test_multi_label_collects_every_option():
