@@ -10,17 +10,14 @@ counted correct when the gold option text is a substring of the lower-cased outp
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import Optional, Union
+from collections.abc import Sequence
+from typing import Optional
 
 from . import metrics
 from .answer_format import LETTERS
 from .corpus import METRICS
 from .examples import ChoiceAnswer, Example, SpanAnswer
 from .parse import ParsedAnswer, parse_answer
-from .schema import CorpusFormatError
 
 MODES = ("strict", "paper")
 SPAN_METRICS = ("entity_f1", "pico_word_f1")
@@ -150,42 +147,4 @@ def _score_choices(
         result = {"accuracy": acc, "score": acc}
     else:
         raise ValueError(f"unknown metric {metric!r}")
-    return result
-
-
-def read_predictions(path: Union[str, Path]) -> dict[str, str]:
-    """Read ``{"id": ..., "prediction": ...}`` JSON Lines (UTF-8); errors name the file and line."""
-    predictions: dict[str, str] = {}
-    with open(path, "rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise CorpusFormatError(path, f"line {number}", f"not UTF-8 text ({error.reason})") from None
-            _read_prediction(path, number, line, predictions)
-    return predictions
-
-
-def _read_prediction(path: Union[str, Path], number: int, line: str, predictions: dict[str, str]) -> None:
-    if not line.strip():
-        return
-    try:
-        row = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise CorpusFormatError(path, f"line {number}", f"not valid JSON ({error.msg})") from None
-    if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not isinstance(row.get("prediction"), str):
-        raise CorpusFormatError(path, f"line {number}", 'expected {"id": "<string>", "prediction": "<string>"}')
-    if row["id"] in predictions:
-        raise CorpusFormatError(path, f"line {number}", f"duplicate id {row['id']!r}")
-    predictions[row["id"]] = row["prediction"]
-
-
-def score_corpus(
-    examples: Sequence[Example], predictions: Mapping[str, str], metric: str, mode: str = "strict"
-) -> dict[str, object]:
-    """Score predictions keyed by example id; counts ids with no prediction and ids not in the split."""
-    known = {ex.id for ex in examples}
-    result = score_examples(examples, [predictions.get(ex.id) for ex in examples], metric, mode)
-    result["missing_ids"] = result.pop("missing")
-    result["unknown_ids"] = sum(1 for key in predictions if key not in known)
     return result
