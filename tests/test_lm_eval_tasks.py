@@ -30,9 +30,10 @@ from mnlu_instruct import lm_eval_bridge as bridge
 from mnlu_instruct.cli import main as mnlu
 from mnlu_instruct.corpora import get_corpus, registry
 from mnlu_instruct.corpus import MissingCorpusError
+from mnlu_instruct.predictions import read_predictions, score_corpus
 from mnlu_instruct.report import BLUE_DATASETS, BLURB_TYPES
 from mnlu_instruct.resources import tasks_dir
-from mnlu_instruct.scoring import read_predictions, score_corpus, score_examples
+from mnlu_instruct.scoring import score_examples
 
 TASKS = (
     "bc5cdr_chem", "bc5cdr_disease", "ncbi_disease", "bc2gm", "jnlpba", "chemprot", "ddi", "gad", "hoc",
@@ -293,7 +294,8 @@ def test_cli_log_samples_rescored_by_mnlu_score(data_dir, tmp_path, capsys):
             assert 0.0 < values["score"] < 1.0, task
     # BIOSSES has 20 test pairs, all in the run: the `mnlu score` command itself gives the same numbers
     capsys.readouterr()
-    assert mnlu(["score", "biosses", str(tmp_path / "biosses.jsonl"), "--data-dir", str(data_dir)]) == 0
+    biosses = str(tmp_path / "biosses.jsonl")
+    assert mnlu(["score", "biosses", biosses, "--data-dir", str(data_dir), "--format", "json"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["score"] == pytest.approx(metric_values(results, "mnlu_biosses")["score"], abs=1e-12)
 
