@@ -281,3 +281,21 @@ def test_parser_never_raises(text):
 
 def test_non_text_output_is_a_failure():
     assert parse_answer(None, EMPTY) == ParsedAnswer(None, True, ())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("opening", ["[", "{", "(", '"', '["'])
+def test_deeply_nested_brackets_are_read_without_error(opening):
+    text = "Treatment: " + opening * 200_000
+    assert parse_answer(text, EMPTY).answer == SpanAnswer(
+        (("Treatment", (opening * 200_000,)), ("Treatment_Disorder", ()), ("Gene", ()), ("Gene product", ()))
+    )
+    assert parse_answer(opening * 200_000, choice(0)).failed
+
+
+def test_long_outputs_of_quoted_and_plain_mentions_read_every_mention():
+    """The inputs that once took quadratic time: many quoted mentions, and plain ones before a single final ``…``."""
+    n = 50_000
+    quoted = parse_answer("Gene: " + " ... ".join(f'"g{i}"' for i in range(n)), EMPTY).answer
+    assert quoted.spans[2] == ("Gene", tuple(f"g{i}" for i in range(n)))
+    plain = parse_answer("Gene: " + " ... ".join(f"g{i}" for i in range(n)) + " … last", EMPTY).answer
+    assert plain.spans[2] == ("Gene", (*(f"g{i}" for i in range(n)), "last"))
