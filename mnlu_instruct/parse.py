@@ -22,9 +22,10 @@ _LETTER_AT_START = re.compile(r"^\(?([A-Za-z])\)(?=\s|$)")
 _LETTER_ANYWHERE = re.compile(r"\(([A-Z])\)")
 _OTHER_TYPE_LINE = re.compile(r"^([A-Za-z][\w ./-]{0,40}?)\s*:\s*\S")
 """A ``Label: something`` line; a bare ``Here are the entities:`` (nothing after the colon) is chatter."""
-_SEPARATORS = ("...", "…")
-_DECODER = json.JSONDecoder()
-_SPACES = re.compile(r"\s*")
+_SEPARATOR = r"(?:\.\.\.|…|\Z)"  # a span separator, or the end of the line
+_QUOTED = re.compile(r'\s*("(?:[^"\\\x00-\x1f]++|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*+")\s*' + _SEPARATOR)
+"""A mention written as a JSON string (what ``json`` reads, possessive: no backtracking), then a separator."""
+_PLAIN = re.compile(r"\s*(.*?)" + _SEPARATOR, re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,64 +41,28 @@ def _lines(text: str) -> list[str]:
     return [_BULLET.sub("", line.rstrip("\r")).strip() for line in text.split("\n")]
 
 
-class _Separators:
-    """The next span separator at or after a position; the text is scanned once per separator."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self.hits = {sep: -1 for sep in _SEPARATORS}  # each one's next position; len(text) when there is none
-
-    def next(self, start: int) -> tuple[int, int]:
-        """Position and length of the next separator at or after ``start``, or ``(-1, 0)``."""
-        for sep, hit in self.hits.items():
-            if hit < start:
-                found = self.text.find(sep, start)
-                self.hits[sep] = found if found >= 0 else len(self.text)
-        position, sep = min((hit, sep) for sep, hit in self.hits.items())
-        return (position, len(sep)) if position < len(self.text) else (-1, 0)
-
-
-def _quoted(text: str, start: int) -> Optional[tuple[str, int]]:
-    """A JSON string at ``start`` followed by a separator or the end: its value and where parsing resumes."""
-    try:
-        value, end = _DECODER.raw_decode(text, start)
-    except ValueError:
-        return None
-    if not isinstance(value, str):
-        return None
-    end = _SPACES.match(text, end).end()  # type: ignore[union-attr]  # \s* always matches
-    if end == len(text):
-        return value, end
-    for sep in _SEPARATORS:
-        if text.startswith(sep, end):
-            return value, end + len(sep)
-    return None
-
-
 def split_mentions(body: str) -> list[str]:
-    """The mentions of one type line's body (``None`` gives none)."""
+    """The mentions of one type line's body (``None`` gives none), in one left-to-right pass.
+
+    A mention is a JSON string followed by a separator or the end, else the text up to the next separator.
+    """
     body = body.strip()
     if is_none_marker(body):
         return []
     mentions: list[str] = []
-    separators = _Separators(body)
     position = 0
     while position < len(body):
-        position = _SPACES.match(body, position).end()  # type: ignore[union-attr]
-        if position >= len(body):
-            break
-        if body[position] == '"':
-            quoted = _quoted(body, position)
-            if quoted is not None:
-                mentions.append(quoted[0])
-                position = quoted[1]
-                continue
-        found, length = separators.next(position)
-        end = found if found >= 0 else len(body)
-        segment = body[position:end].strip()
+        quoted = _QUOTED.match(body, position)
+        if quoted:
+            written = quoted.group(1)
+            mentions.append(json.loads(written) if "\\" in written else written[1:-1])
+            position = quoted.end()
+            continue
+        plain = _PLAIN.match(body, position)
+        segment = plain.group(1).strip()  # type: ignore[union-attr]  # _PLAIN matches anywhere
         if segment and not is_none_marker(segment):
             mentions.append(segment)
-        position = end + length if found >= 0 else len(body)
+        position = plain.end()  # type: ignore[union-attr]
     return mentions
 
 
