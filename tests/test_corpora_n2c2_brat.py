@@ -233,7 +233,8 @@ def test_ade_malformed_ann_names_member_and_line(data, name):
 @pytest.mark.parametrize(
     ("old", "new", "message", "line"),
     [("T4\tReason", "T4\tIndication", "unknown concept type 'Indication'", 4),
-     ("Frequency-Drug Arg1:T3", "Route-Drug Arg1:T3", "does not join a concept of its type", 5)],
+     ("Frequency-Drug Arg1:T3", "Route-Drug Arg1:T3", "does not join a concept of its type", 5),
+     ("Reason-Drug Arg1:T4 Arg2:T1", "Reason-Drug Arg1:T4 Arg2:T1\nE1\tDrug:T1", "the release has no events", 7)],
 )
 def test_ade_unknown_types(data, old, new, message, line):
     archive = data / "n2c2_2018_ade" / "gold-standard-test-data.zip"
@@ -243,6 +244,14 @@ def test_ade_unknown_types(data, old, new, message, line):
     with pytest.raises(CorpusFormatError, match=message) as error:
         examples("n2c2_2018_ade", "test", data)
     assert error.value.where == f"line {line}"
+
+
+def test_ade_skips_hidden_members(data):
+    archive = data / "n2c2_2018_ade" / "training_20180910.zip"
+    rewrite_member(archive, "__MACOSX/training_20180910/100035.ann", "\x00\x05junk")
+    rewrite_member(archive, "training_20180910/.100187.txt", "junk")
+    ids = [e.id for e in examples("n2c2_2018_ade", "train", data)]
+    assert ids == ["n2c2_2018_ade-100035", "n2c2_2018_ade-100187"]
 
 
 def test_ade_missing_text_file(data):
@@ -284,11 +293,13 @@ def test_sdoh_annotations_outside_the_scheme(data, old, new, message, line):
     assert error.value.path == str(path) and error.value.where == f"line {line}"
 
 
-def test_sdoh_missing_text_file(data):
-    (data / "n2c2_2022_sdoh" / "test" / "uw" / "0302.txt").unlink()
-    with pytest.raises(CorpusFormatError, match="has no 0302.txt beside it") as error:
+@pytest.mark.parametrize(("gone", "kept"), [("0302.txt", "0302.ann"), ("0302.ann", "0302.txt")])
+def test_sdoh_missing_half_of_a_pair(data, gone, kept):
+    folder = data / "n2c2_2022_sdoh" / "test" / "uw"
+    (folder / gone).unlink()
+    with pytest.raises(CorpusFormatError, match=f"has no {gone} beside it") as error:
         examples("n2c2_2022_sdoh", "test", data)
-    assert error.value.path == str(data / "n2c2_2022_sdoh" / "test" / "uw" / "0302.ann")
+    assert error.value.path == str(folder / kept)
 
 
 @pytest.mark.parametrize("name", FIXTURE_SIZES)

@@ -186,7 +186,7 @@ def relation_documents(record: str, brat: BratDocument) -> Iterator[KBDocument]:
             if not apart or brat.text.count("\n", start, end) > MAX_LINE_DISTANCE:
                 continue
             first, last = _line_bounds(brat.text, start, end)
-            window = brat.text[first:last]
+            window = brat.text[first:last].rstrip("\r")
             pair_id = f"{record}-{concept.id}-{drug.id}"
             arg1, arg2 = _entity(record, concept, brat.text, first), _entity(record, drug, brat.text, first)
             yield KBDocument(

@@ -3,8 +3,9 @@ sections of clinical notes (SHAC), a restricted training source of MNLU-Instruct
 
 Restricted (n2c2 data-use agreement; the MIMIC-III notes also need PhysioNet credentialing). The reader
 reads the released brat folders as unpacked: ``train/``, ``dev/`` and ``test/``, each with one ``<note>.txt``
-and one ``<note>.ann`` per section, in the release's source sub-folders (``mimic/``, ``uw/``); every ``.ann``
-below a split folder is read, in path order. Splits are the official ones (``dev`` is the validation split).
+and one ``<note>.ann`` per section, in the release's source sub-folders (``mimic/``, ``uw/``); every
+``.txt``/``.ann`` pair below a split folder is read, in path order, and a file without its pair is an error.
+Splits are the official ones (``dev`` is the validation split). Record ids are ``<split>/<source>/<note>``.
 
 Annotations: events ``E`` with a trigger typed by the determinant (Alcohol, Drug, Tobacco, Employment,
 LivingStatus) and arguments ``Role:T`` whose spans are typed StatusTime, StatusEmploy, TypeLiving, Amount,
@@ -16,8 +17,9 @@ As PHEE's shape (:func:`~mnlu_instruct.views.event_view`): one span example per 
 the argument types, then per trigger the multiple-choice questions that fit its determinant: the status of a
 substance (StatusTime), the employment status (StatusEmploy), and the living status and living situation
 (StatusTime, TypeLiving). An event's value is that of its argument of that type; an event without one, or
-with two arguments of that type that disagree, is not asked. ``split_sizes`` is unset: the release's
-counts of notes are not restated here, and the example count (notes plus questions) is not published.
+with two arguments of that type that disagree, is not asked. Events that share one trigger span are asked
+once (see :func:`~mnlu_instruct.views.event_view`). ``split_sizes`` is unset: it counts examples (one per
+note plus the questions), and that count is not published.
 """
 
 from __future__ import annotations
@@ -147,18 +149,19 @@ def note_document(note: str, brat: BratDocument) -> KBDocument:
 
 
 def read(folder: Path, split: str) -> Iterator[KBDocument]:
-    """One record per note, every ``.ann`` below the split's folder in path order, with its ``.txt``."""
+    """One record per note, every ``.txt``/``.ann`` pair below the split's folder in path order."""
     root = folder / FILES[split][0]
-    anns = sorted(root.rglob("*.ann"))
-    if not anns:
-        raise CorpusFormatError(root, "folder", "holds no .ann files")
-    for ann in anns:
-        text_path = ann.with_suffix(".txt")
-        if not text_path.is_file():
-            raise CorpusFormatError(ann, "file", f"has no {text_path.name} beside it")
-        note = ann.relative_to(root).with_suffix("").as_posix()
-        brat = parse_brat(read_text(text_path), read_text(ann), str(ann))
-        yield validate_kb(note_document(f"{split}/{note}", brat), corpus=NAME, source=str(ann))
+    notes = sorted({path.with_suffix("") for pattern in ("*.txt", "*.ann") for path in root.rglob(pattern)})
+    if not notes:
+        raise CorpusFormatError(root, "folder", "holds no .txt/.ann files")
+    for stem in notes:
+        text_path, ann_path = stem.with_suffix(".txt"), stem.with_suffix(".ann")
+        for present, absent in ((text_path, ann_path), (ann_path, text_path)):
+            if not absent.is_file():
+                raise CorpusFormatError(present, "file", f"has no {absent.name} beside it")
+        note = f"{split}/{stem.relative_to(root).as_posix()}"
+        brat = parse_brat(read_text(text_path), read_text(ann_path), str(ann_path))
+        yield validate_kb(note_document(note, brat), corpus=NAME, source=str(ann_path))
 
 
 def view(corpus: Corpus, doc: KBDocument) -> Iterator[Example]:
