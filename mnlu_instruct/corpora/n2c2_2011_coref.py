@@ -43,7 +43,6 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from itertools import combinations
 from pathlib import Path, PurePosixPath
 
 from ..corpus import Corpus
@@ -179,10 +178,13 @@ def _documents(record: str, text: str, concepts: list[Concept], chains: list[set
     chain_of = {position: k for k, chain in enumerate(chains) for position in chain}
     starts = line_starts(text)
     units: dict[tuple[int, int], list[tuple[Concept, Concept]]] = {}
-    for a, b in combinations(concepts, 2):
-        if _candidate(a, b):
-            lines = (min(a.position[0], b.position[0]), max(a.position[2], b.position[2]))
-            units.setdefault(lines, []).append((a, b))
+    for index, a in enumerate(concepts):
+        for b in concepts[index + 1:]:
+            if b.position[0] - a.position[0] > WINDOW:  # concepts are in text order: the rest are further
+                break
+            if _candidate(a, b):
+                lines = (min(a.position[0], b.position[0]), max(a.position[2], b.position[2]))
+                units.setdefault(lines, []).append((a, b))
     for (first, last), pairs in sorted(units.items()):
         doc_id = f"{record}-L{first}-{last}"
         begin = starts[first - 1]
