@@ -242,7 +242,7 @@ def test_2006_smoking_broken_xml_names_line(tmp_path):
 # i2b2 2008 obesity -------------------------------------------------------------------------------------------
 
 
-def judgements(split: str, data_dir: Path = FIXTURES) -> list[tuple[str, str, str]]:
+def judgements(split: str, data_dir: Path = FIXTURES) -> list[tuple[str, str]]:
     """(example id without the corpus prefix, letter of the answer's option)."""
     rows = []
     for example in examples("n2c2_2008_obesity", split, data_dir):
