@@ -258,9 +258,9 @@ def test_bionli_labels_and_multiline_premise(fixture_examples):
 
 def test_clinical_ie_status_questions_and_attribute_types(fixture_examples):
     status = fixture_examples["clinical_ie_med_status", "train"]
-    assert [(e.question.split("'")[1], e.options[e.answer.selected[0]]) for e in status] == [
-        ("lisinopril", "active"), ("metformin", "discontinued"), ("statin", "neither"),
-        ("aspirin", "active"), ("warfarin", "active")]
+    names = [e.text.split("\n")[0] for e in status]
+    assert names == [f"Medication: {name}" for name in ("lisinopril", "metformin", "statin", "aspirin", "warfarin")]
+    assert [e.answer.selected for e in status] == [(0,), (1,), (2,), (0,), (0,)] and not status[0].multi_label
     spans = dict(fixture_examples["clinical_ie_med_attr", "train"][0].answer.spans)
     assert spans == {"Medication": ("Lasix", "tylenol"), "Dosage": ("40 mg", "500 mg"), "Route": ("PO",),
                      "Frequency": ("daily",), "Duration": ("x 5 days",), "Reason": ("edema", "pain")}

@@ -105,7 +105,7 @@ CORPORA = (
         files=FILES,
         split_sizes={"train": 3500, "validation": 3500, "test": 3000},
         mention_counts={"train": 29478, "validation": 29526, "test": 25351},
-        license="not stated in the release (BigBio: license information unavailable)",
+        license="not stated (BigBio's loader: 'License information unavailable')",
         citation=(
             "Krallinger M, Rabal O, Leitner F, et al. The CHEMDNER corpus of chemicals and drugs and its annotation "
             "principles. J Cheminform. 2015;7(Suppl 1):S2. doi:10.1186/1758-2946-7-S1-S2"

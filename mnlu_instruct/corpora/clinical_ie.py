@@ -20,7 +20,8 @@ Format (the field names as the authors' evaluation code reads them):
 
 Two corpora, both with the dataset's one split read as ``train``:
 
-- ``clinical_ie_med_status``: one question per listed medication: is it active, discontinued, or neither?
+- ``clinical_ie_med_status``: one single-choice classification per listed medication (the text names the
+  medication, then gives the snippet): is it active, discontinued, or neither?
 - ``clinical_ie_med_attr``: one NER example per snippet over the six attribute types (medication numbers dropped).
 
 The dataset's size is not stated in a form that could be checked here, so ``split_sizes`` is empty.
@@ -37,13 +38,19 @@ from typing import Any
 
 from ..corpus import Corpus
 from ..formats.jsonl import read_jsonl
-from ..schema import QA, CorpusFormatError, Entity, KBDocument, Passage, validate_kb
+from ..schema import CorpusFormatError, Entity, KBDocument, Passage, TextClassification, validate_kb
+from .mtsamples import single_label_view
 
 FOLDER = "clinical_ie"
 STATUS_FILES = {"train": ("medication_status.jsonl",)}
 ATTR_FILES = {"train": ("medication_attr.jsonl",)}
 STATUSES = (("active", "active_medications"), ("discontinued", "discontinued_medications"),
             ("neither", "neither_medications"))
+STATUS_LABELS = (
+    ("active", "Active: the patient takes the medication now"),
+    ("discontinued", "Discontinued: the medication was stopped"),
+    ("neither", "Neither: the medication is only mentioned (considered, planned, allergy or history)"),
+)
 ENTITY_TYPES = (
     ("Medication", "the name of a medication the patient takes or took"),
     ("Dosage", "the amount of a medication per administration, e.g. '10 mg', 'two tablets'"),
@@ -75,10 +82,9 @@ def _snippet(path: Path, number: int, row: dict[str, Any]) -> str:
     return snippet
 
 
-def read_status(folder: Path, split: str) -> Iterator[QA]:
-    """One question per medication of each snippet's three lists, in list order."""
+def read_status(folder: Path, split: str) -> Iterator[TextClassification]:
+    """One record per medication of each snippet's three lists, in list order."""
     path = folder / STATUS_FILES[split][0]
-    choices = tuple(status for status, _ in STATUSES)
     for number, row in read_jsonl(path):
         snippet, seen = _snippet(path, number, row), set()
         for status, field in STATUSES:
@@ -88,10 +94,9 @@ def read_status(folder: Path, split: str) -> Iterator[QA]:
                     raise CorpusFormatError(path, f"line {number}", f"medication {medication!r} is empty or listed "
                                                                      "twice")
                 seen.add(name.lower())
-                yield QA(id=f"clinical_ie_med_status-{number}-{len(seen)}", document_id=f"snippet{number}",
-                         question=f"What is the status of the medication '{name}' in this note: active (taken now), "
-                                  "discontinued (stopped), or neither?",
-                         context=snippet, choices=choices, answer=(status,))
+                yield TextClassification(id=f"clinical_ie_med_status-{number}-{len(seen)}",
+                                         document_id=f"snippet{number}", text=f"Medication: {name}\nNote: {snippet}",
+                                         labels=(status,))
 
 
 def read_attributes(folder: Path, split: str) -> Iterator[KBDocument]:
@@ -122,7 +127,7 @@ def read_attributes(folder: Path, split: str) -> Iterator[KBDocument]:
 STATUS = Corpus(
     name="clinical_ie_med_status",
     display_name="ClinicalIE medication status",
-    task_type="qa",
+    task_type="dc",
     metric="accuracy",
     reader=read_status,
     folder=FOLDER,
@@ -141,6 +146,9 @@ STATUS = Corpus(
         "save the test split of the configurations medication_status and medication_attr with datasets' to_json as "
         "clinical_ie/medication_status.jsonl and clinical_ie/medication_attr.jsonl."
     ),
+    view=single_label_view,
+    labels=STATUS_LABELS,
+    question="What is the status of the named medication in this clinical note?",
 )
 ATTR = dataclasses.replace(
     STATUS,
@@ -152,5 +160,8 @@ ATTR = dataclasses.replace(
     files=ATTR_FILES,
     description="Medications and their dosage, route, frequency, duration and reason in clinical-note snippets.",
     entity_types=ENTITY_TYPES,
+    view=None,
+    labels=(),
+    question="",
 )
 CORPORA = (STATUS, ATTR)

@@ -24,10 +24,12 @@ Two corpora:
 Overlap hygiene: DrugProt re-annotated ChemProt abstracts, and ChemProt is a BLUE/BLURB evaluation corpus. Every
 abstract whose PMID is a ChemProt PMID (any split; :data:`~mnlu_instruct.corpora._chemprot_pmids.CHEMPROT_PMIDS`,
 2,432 PMIDs) is left out of both corpora; :func:`chemprot_overlap` lists, per split, the ones a copy holds.
+``excluded_document_ids`` declares all 2,432 for each split: which of them a copy holds is known only once read.
 
-The release documents 3,500 training and 750 development abstracts and 17,274 / 3,761 relations (the overview
-paper). How many remain after the ChemProt exclusion, and how many sentence candidates they give, depends on the
-overlap, which the release does not state; so no example counts are declared (``split_sizes`` is empty).
+The release has 3,500 training and 750 development abstracts (as the Hub card of a Parquet copy,
+OpenMed/drugprot-parquet, counts them; the overview paper: 5,000 gold abstracts with the test set). How many
+remain after the ChemProt exclusion, and how many sentence candidates they give, depends on the overlap, which
+the release does not state; so no example counts are declared (``split_sizes`` is empty).
 """
 
 from __future__ import annotations
@@ -163,7 +165,7 @@ RE = Corpus(
     folder=FOLDER,
     files=FILES,
     split_sizes={},
-    license="CC BY 4.0 (the Zenodo record of the corpus)",
+    license="CC BY 4.0 (BigBio's DrugProt loader, for the Zenodo release)",
     citation=(
         "Miranda-Escalada A, Mehryary F, Luoma J, et al. Overview of DrugProt task at BioCreative VII: data and "
         "methods for large-scale text mining and knowledge graph generation of heterogenous chemical-protein "
@@ -189,7 +191,6 @@ RE = Corpus(
     negative_labels=(NEGATIVE,),
     question="Which relation does the text state between the chemical {arg1} and the gene or protein {arg2}?",
     excluded_document_ids=EXCLUDED,
-    relation_counts={"train": 17274, "validation": 3761},
 )
 NER = dataclasses.replace(
     RE,
@@ -204,6 +205,5 @@ NER = dataclasses.replace(
     labels=(),
     negative_labels=(),
     question="",
-    relation_counts={},
 )
 CORPORA = (RE, NER)

@@ -9,7 +9,7 @@ and ``gold_label`` (``entailment``, ``neutral``, ``contradiction``, or ``-`` whe
 those pairs are left out, as in SNLI). The test sets carry no labels and are not read.
 
 Splits: ``train`` is the train file; ``validation`` is the matched then the mismatched development file. Counts
-(Williams et al. 2018): 392,702 train pairs; 9,815 matched and 9,832 mismatched development pairs with a gold
+(the Hub card nyu-mll/multi_nli): 392,702 train pairs; 9,815 matched and 9,832 mismatched development pairs with a gold
 label (19,647).
 """
 
@@ -61,8 +61,9 @@ CORPORA = (
         files=FILES,
         split_sizes={"train": 392702, "validation": 9815 + 9832},
         license=(
-            "Mixed, per the MultiNLI page: most of the corpus under the Open American National Corpus (OANC) terms; "
-            "the fiction genre under several permissive licences, one text under CC BY-SA 3.0 Unported"
+            "Mixed, per the Hub card nyu-mll/multi_nli: the portion from the Open American National Corpus under "
+            "its licence; the fiction genre under several licences, including CC BY-SA 3.0 Unported and CC BY 3.0 "
+            "Unported (the card's licence list also names MIT)"
         ),
         share_alike=True,
         citation=(
