@@ -32,7 +32,7 @@ COUNTS = {
     "snli": {"train": 3, "validation": 2},
     "trialstop": {"train": 13, "validation": 3},
     "bionli": {"train": 3, "validation": 1},
-    "clinical_ie_med_status": {"train": 5},
+    "clinical_ie_med_status": {"train": 4},
     "clinical_ie_med_attr": {"train": 2},
 }
 """Examples per split of each fixture."""
@@ -259,8 +259,10 @@ def test_bionli_labels_and_multiline_premise(fixture_examples):
 def test_clinical_ie_status_questions_and_attribute_types(fixture_examples):
     status = fixture_examples["clinical_ie_med_status", "train"]
     names = [e.text.split("\n")[0] for e in status]
-    assert names == [f"Medication: {name}" for name in ("lisinopril", "metformin", "statin", "aspirin", "warfarin")]
-    assert [e.answer.selected for e in status] == [(0,), (1,), (2,), (0,), (0,)] and not status[0].multi_label
+    # aspirin is listed twice as active (asked once); warfarin is active and discontinued (left out)
+    assert names == [f"Medication: {name}" for name in ("lisinopril", "metformin", "statin", "aspirin")]
+    assert [e.answer.selected for e in status] == [(0,), (1,), (2,), (0,)] and not status[0].multi_label
+    assert [e.id for e in status][-1] == "clinical_ie_med_status-2-1"
     spans = dict(fixture_examples["clinical_ie_med_attr", "train"][0].answer.spans)
     assert spans == {"Medication": ("Lasix", "tylenol"), "Dosage": ("40 mg", "500 mg"), "Route": ("PO",),
                      "Frequency": ("daily",), "Duration": ("x 5 days",), "Reason": ("edema", "pain")}

@@ -21,7 +21,8 @@ Format (the field names as the authors' evaluation code reads them):
 Two corpora, both with the dataset's one split read as ``train``:
 
 - ``clinical_ie_med_status``: one single-choice classification per listed medication (the text names the
-  medication, then gives the snippet): is it active, discontinued, or neither?
+  medication, then gives the snippet): is it active, discontinued, or neither? A medication in two of the lists
+  has no single status and is left out.
 - ``clinical_ie_med_attr``: one NER example per snippet over the six attribute types (medication numbers dropped).
 
 The dataset's size is not stated in a form that could be checked here, so ``split_sizes`` is empty.
@@ -83,20 +84,22 @@ def _snippet(path: Path, number: int, row: dict[str, Any]) -> str:
 
 
 def read_status(folder: Path, split: str) -> Iterator[TextClassification]:
-    """One record per medication of each snippet's three lists, in list order."""
+    """One record per medication of a snippet's three lists, in list order; a medication (compared without case)
+    in two lists has no single status and is left out, one listed twice in one list is asked once."""
     path = folder / STATUS_FILES[split][0]
     for number, row in read_jsonl(path):
-        snippet, seen = _snippet(path, number, row), set()
+        snippet = _snippet(path, number, row)
+        statuses: dict[str, tuple[str, set[str]]] = {}
         for status, field in STATUSES:
             for medication in as_list(path, number, field, row.get(field)):
                 name = str(medication).strip(' "')
-                if not name or name.lower() in seen:
-                    raise CorpusFormatError(path, f"line {number}", f"medication {medication!r} is empty or listed "
-                                                                     "twice")
-                seen.add(name.lower())
-                yield TextClassification(id=f"clinical_ie_med_status-{number}-{len(seen)}",
-                                         document_id=f"snippet{number}", text=f"Medication: {name}\nNote: {snippet}",
-                                         labels=(status,))
+                if not name:
+                    raise CorpusFormatError(path, f"line {number}", f"an empty medication in {field}")
+                statuses.setdefault(name.lower(), (name, set()))[1].add(status)
+        for index, (name, found) in enumerate(statuses.values(), start=1):
+            if len(found) == 1:
+                yield TextClassification(id=f"clinical_ie_med_status-{number}-{index}", document_id=f"snippet{number}",
+                                         text=f"Medication: {name}\nNote: {snippet}", labels=tuple(found))
 
 
 def read_attributes(folder: Path, split: str) -> Iterator[KBDocument]:
