@@ -14,8 +14,9 @@ split is held out by premise: a pair goes to ``validation`` when the SHA-256 of 
 The full train file: a user who puts the official ``snli_1.0_train.jsonl`` (or it gzipped,
 ``snli_1.0_train.jsonl.gz``) into ``snli/`` beside the dev and test files gets the whole release instead. The
 file name tells it from the 1,024-line prefix (``snli_1.0_train.first1024.jsonl.gz``, which is then not needed).
-The official splits are then kept: ``train`` is the train file (550,152 pairs, 785 with ``-``: 549,367 labelled),
-``validation`` the dev then the test file (9,842 + 9,824 labelled pairs); the counts are checked against these.
+The official splits are then kept: ``train`` is the train file (550,152 pairs, the TFDS catalogue; how many have
+``-`` is not documented here, so its count is not checked), ``validation`` the dev then the test file (9,842 +
+9,824 labelled pairs, counted from the files above), which is checked.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ SOURCE_FILES = ("snli_1.0_train.first1024.jsonl.gz", "snli_1.0_dev.jsonl.gz", "s
 FILES = {"train": SOURCE_FILES, "validation": SOURCE_FILES}
 FULL_TRAIN_FILES = ("snli_1.0_train.jsonl", "snli_1.0_train.jsonl.gz")
 """The official train file, as released or gzipped; either one makes the reader read the whole release."""
-FULL_SPLIT_SIZES = {"train": 549367, "validation": 9842 + 9824}
+FULL_SPLIT_SIZES = {"validation": 9842 + 9824}
 NO_GOLD = "-"
 FIELDS = ("pairID", "captionID", "sentence1", "sentence2", "gold_label")
 LABELS = (
