@@ -167,8 +167,10 @@ def load_runs_from(*payloads, tmp):
 
 def test_two_run_report_leaderboard_names_files_and_ranks(tmp_path, capsys):
     weak = _write(tmp_path / "a" / "results_a.json", results_file({"gad": 0.2, "biosses": 0.4, "hoc": 0.0}))
-    strong = _write(tmp_path / "b" / "results_b.json", results_file(
-        {"gad": 0.9, "biosses": 0.7}, failures=0, model_args="pretrained=org/strong", limit=20))
+    few_shot = results_file({"gad": 0.9, "biosses": 0.7}, failures=0, model_args="pretrained=org/strong", limit=20,
+                            fewshot_seed=1234)
+    few_shot["n-shot"] = {task: 5 for task in few_shot["n-shot"]}
+    strong = _write(tmp_path / "b" / "results_b.json", few_shot)
     assert mnlu(["report", str(weak), str(strong)]) == 0
     captured = capsys.readouterr()
     assert captured.err.splitlines() == [
@@ -177,7 +179,8 @@ def test_two_run_report_leaderboard_names_files_and_ranks(tmp_path, capsys):
     assert lines[0] == "# MNLU evaluation report: 2 runs compared"
     runs = [line for line in lines if line.startswith("| R")]
     assert runs[0].startswith(f"| R1 | org/test-model | {CANONICAL} | `{weak}` | off | 0-shot | none (whole test sets)")
-    assert runs[1].startswith(f"| R2 | org/strong | {CANONICAL} | `{strong}` | off | 0-shot | 20 documents per task")
+    assert runs[1].startswith(
+        f"| R2 | org/strong | {CANONICAL} | `{strong}` | off | 5-shot (seed 1234) | 20 documents per task")
     board = lines[lines.index("## Leaderboard") + 2:]
     assert board[0] == "| rank | run | model | template | BLURB | BLUE | unreadable (rate) | gad | biosses | hoc |"
     # BLURB of R2: RE 90, STS 70 -> 80 (partial); R1: RE 20, STS 40, DC 0 -> 20
