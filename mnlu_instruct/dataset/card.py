@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, cast
 
 import jinja2
 import pyarrow.parquet as pq
@@ -22,10 +23,11 @@ from ..corpora import get_corpus
 from ..corpus import Corpus
 from .builder import DEFAULT_CONFIG, EVAL_PREFIX, builder_configs
 from .licences import HUB_LICENSES, flags, hub_license
-from .staging import DOCUMENT_OVERLAP, TEXT_OVERLAP
+from .staging import DOCUMENT_OVERLAP, TEXT_OVERLAP, SplitStats
 
 if TYPE_CHECKING:
     from datasets.utils.metadata import MetadataConfigs
+    from huggingface_hub import DatasetCardData
 
     from .folder import BuildReport
 
@@ -87,6 +89,16 @@ def choose_showcase(folder: Path, configs: Mapping[str, Mapping[str, int]]) -> d
 
 
 # -- the card ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Hygiene:
+    """One row of the card's hygiene table."""
+
+    source: str
+    split: str
+    stats: SplitStats
+    excluded: int
+
+
 def card_metadata(report: BuildReport) -> dict[str, Any]:
     """The card's YAML header: Hub dataset-card metadata and the ``configs:`` list."""
     corpora = [get_corpus(name) for name in report.stats] + _eval_corpora(report)
@@ -153,11 +165,11 @@ def render_card(report: BuildReport) -> str:
             present = [s for s in config.sources if s in report.stats] if config.kind == "train" else config.sources
             configs.append({"name": config.name, "kind": config.kind, "sources": present,
                             "counts": [splits.get(s) for s in ("train", "validation", "test")]})
-    hygiene = [{"source": c.name, "split": split, "stats": s, "excluded": len(c.excluded_document_ids.get(split, ()))}
+    hygiene = [_Hygiene(c.name, split, s, len(c.excluded_document_ids.get(split, ())))
                for c in sources for split, s in report.stats[c.name].items()]
-    dropped = [{"source": h["source"], "split": h["split"], "reason": reason, "test_set": test_set, "count": n}
-               for h in hygiene for reason, counts in ((DOCUMENT_OVERLAP, h["stats"].document_overlaps),
-                                                       (TEXT_OVERLAP, h["stats"].text_overlaps))
+    dropped = [{"source": h.source, "split": h.split, "reason": reason, "test_set": test_set, "count": n}
+               for h in hygiene for reason, counts in ((DOCUMENT_OVERLAP, h.stats.document_overlaps),
+                                                       (TEXT_OVERLAP, h.stats.text_overlaps))
                for test_set, n in sorted(counts.items())]
     cited: dict[str, list[str]] = {}
     for c in sources + evals:
@@ -187,7 +199,7 @@ def render_card(report: BuildReport) -> str:
                for c in evals],
         excluding=[c.name for c in sources if any(c.excluded_document_ids.values())],
         checked=report.checked, unchecked=report.unchecked,
-        hygiene=hygiene, dropped=dropped, partial=[h for h in hygiene if h["stats"].partial],
+        hygiene=hygiene, dropped=dropped, partial=[h for h in hygiene if h.stats.partial],
         skipped_splits=[(name, split, why) for name, splits in sorted(report.skipped_splits.items())
                         for split, why in splits.items()],
         citations=list(cited.items()),
@@ -199,7 +211,7 @@ def validate_card(text: str, folder: Optional[Path] = None) -> MetadataConfigs:
     from datasets.utils.metadata import MetadataConfigs
     from huggingface_hub import DatasetCard
 
-    data = DatasetCard(text, ignore_metadata_errors=False).data
+    data = cast("DatasetCardData", DatasetCard(text, ignore_metadata_errors=False).data)
     problems = []
     languages = json.loads(resources.files("datasets.utils.resources").joinpath("languages.json").read_text())
     sizes = json.loads(resources.files("datasets.utils.resources").joinpath("size_categories.json").read_text())
