@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, cast
 
 import jinja2
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import yaml
 
@@ -23,7 +24,7 @@ from ..corpora import get_corpus
 from ..corpus import Corpus
 from .builder import DEFAULT_CONFIG, EVAL_PREFIX, builder_configs
 from .licences import HUB_LICENSES, flags, hub_license
-from .staging import DOCUMENT_OVERLAP, TEXT_OVERLAP, SplitStats
+from .staging import BATCH_ROWS, DOCUMENT_OVERLAP, TEXT_OVERLAP, SplitStats
 
 if TYPE_CHECKING:
     from datasets.utils.metadata import MetadataConfigs
@@ -55,28 +56,27 @@ def parquet_path(folder: Path, config: str, split: str) -> Path:
 
 
 # -- the showcase ------------------------------------------------------------------------------------
-def _showcase_key(item: dict[str, Any]) -> tuple[int, str, str]:
-    return abs(len(item["messages"][0]["content"]) - SHOWCASE_LENGTH), item["source"], item["id"]
+def _pick(folder: Path, configs: Mapping[str, Mapping[str, int]], names: list[str]) -> dict[str, dict[str, Any]]:
+    """Per task type, among the written rows of ``names`` whose answer names something (not only ``Type: None``
+    lines), the one whose user turn is closest to :data:`SHOWCASE_LENGTH` characters (ties: source, then id).
 
-
-def _pick(rows: Iterator[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Per task type, among the rows whose answer names something (not only ``Type: None`` lines), the one
-    whose user turn is closest to :data:`SHOWCASE_LENGTH` characters (ties: source, then id)."""
-    chosen: dict[str, dict[str, Any]] = {}
-    for item in rows:
-        if all(line.endswith(f": {NONE_MARKER}") for line in item["target"].splitlines()):
-            continue
-        best = chosen.get(item["task_type"])
-        if best is None or _showcase_key(item) < _showcase_key(best):
-            chosen[item["task_type"]] = item
-    return chosen
-
-
-def _written_rows(folder: Path, configs: Mapping[str, Mapping[str, int]], names: list[str]) -> Iterator[dict[str, Any]]:
+    Only the short columns and the prompt lengths become Python objects; a prompt only when its row leads."""
+    best: dict[str, tuple[tuple[int, str, str], dict[str, Any]]] = {}
     for name in names:
         for split in configs[name]:
-            for batch in pq.ParquetFile(parquet_path(folder, name, split)).iter_batches(columns=_SHOWCASE_COLUMNS):
-                yield from batch.to_pylist()
+            parquet = pq.ParquetFile(parquet_path(folder, name, split))
+            for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=_SHOWCASE_COLUMNS):
+                prompts = pc.struct_field(pc.list_element(batch.column("messages"), 0), "content")
+                lengths = pc.utf8_length(prompts).to_pylist()
+                columns = [batch.column(c).to_pylist() for c in ("id", "source", "task_type", "target")]
+                for index, (id_, source, task_type, target) in enumerate(zip(*columns)):
+                    if all(line.endswith(f": {NONE_MARKER}") for line in target.splitlines()):
+                        continue
+                    key = (abs(lengths[index] - SHOWCASE_LENGTH), source, id_)
+                    if task_type not in best or key < best[task_type][0]:
+                        best[task_type] = key, {"id": id_, "source": source, "prompt": prompts[index].as_py(),
+                                                "target": target}
+    return {task_type: shown for task_type, (_, shown) in best.items()}
 
 
 def choose_showcase(folder: Path, configs: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, Any]]:
@@ -84,7 +84,7 @@ def choose_showcase(folder: Path, configs: Mapping[str, Mapping[str, int]]) -> d
     an evaluation set when no training source of that task type was built."""
     evals = [name for name in configs if name.startswith(EVAL_PREFIX)]
     training = [DEFAULT_CONFIG] if DEFAULT_CONFIG in configs else []
-    chosen = {**_pick(_written_rows(folder, configs, evals)), **_pick(_written_rows(folder, configs, training))}
+    chosen = {**_pick(folder, configs, evals), **_pick(folder, configs, training)}
     return {task_type: chosen[task_type] for task_type in TASK_NAMES if task_type in chosen}
 
 
@@ -185,7 +185,7 @@ def render_card(report: BuildReport) -> str:
         configs=configs,
         showcase=[{"title": TASK_NAMES[task_type], "task_type": task_type, "source": shown["source"],
                    "id": shown["id"], "from_eval": get_corpus(shown["source"]).role == "eval",
-                   "prompt": shown["messages"][0]["content"], "target": shown["target"]}
+                   "prompt": shown["prompt"], "target": shown["target"]}
                   for task_type, shown in report.showcase.items()],
         sources=[{"corpus": c, "flags": flags(c),
                   "counts": [report.stats[c.name][s].selected if s in report.stats[c.name] else None

@@ -183,8 +183,11 @@ class Staging:
         if unknown:
             raise ValueError(f"mixture {self.mixture.name} names sources that are not training corpora: "
                              f"{', '.join(unknown)}")
-        self._tmp = None if work_dir else tempfile.TemporaryDirectory(prefix="mnlu-staging-")
-        self.work_dir = work_dir or Path(self._tmp.name if self._tmp else "")
+        self._tmp: Optional[tempfile.TemporaryDirectory[str]] = None
+        if work_dir is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="mnlu-staging-")
+            work_dir = Path(self._tmp.name)
+        self.work_dir = work_dir
         self.work_dir.mkdir(parents=True, exist_ok=True)
         self.stats: dict[str, dict[str, SplitStats]] = {}
         self.skipped: dict[str, str] = {}
