@@ -16,8 +16,8 @@ from mnlu_instruct import eval_sets
 from mnlu_instruct.answer_format import format_answer, format_options
 from mnlu_instruct.cli import main as mnlu
 from mnlu_instruct.corpora import get_corpus
-from mnlu_instruct.examples import Example, answer_to_dict
 from mnlu_instruct.dataset.folder import build_folder
+from mnlu_instruct.examples import Example, answer_to_dict
 from mnlu_instruct.predictions import LM_EVAL, PLAIN, detect_format, read_predictions
 from mnlu_instruct.schema import CorpusFormatError
 from mnlu_instruct.score_table import format_table
