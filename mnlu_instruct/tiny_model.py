@@ -1,8 +1,9 @@
 """A tiny random Llama causal LM with a byte-level BPE tokenizer trained locally: nothing is downloaded.
 
-``build_tiny_model(path)`` writes a ``save_pretrained`` folder (config, safetensors weights, tokenizer with a
-Zephyr-style chat template) in a few seconds; the same arguments always give byte-identical weights and
-tokenizer files, so tests that train, merge or evaluate can rely on it.
+``build_tiny_model(path)`` (``mnlu tiny-model DIR``) writes a ``save_pretrained`` folder (config, safetensors
+weights, tokenizer with a Zephyr-style chat template) in a few seconds; the same arguments always give
+byte-identical weights and tokenizer files. It lets the smoke recipe and pipeline, and the tests that train,
+merge or evaluate, run on a CPU without the Hub.
 """
 
 from __future__ import annotations
