@@ -111,6 +111,22 @@ def test_failed_stage_stops_and_the_next_run_starts_there(smoke, tiny, data_dir)
     assert report["benchmarks"]["BLURB"]["present"] == ["biosses"] and list(report["datasets"]) == ["biosses"]
 
 
+def test_baseline_results_are_reported_side_by_side(smoke, tiny, data_dir, tmp_path):
+    """``--baseline RESULTS``: only the report runs again, with the base model's column beside the run's."""
+    run = smoke[0]
+    baseline = tmp_path / "base_results.json"
+    baseline.write_bytes((run / "eval" / "results.json").read_bytes())
+    code, out, err = pipeline("--config", "smoke", "--model", str(tiny), "--data-dir", str(data_dir), "--out", str(run),
+                              "--set", "evaluate.tasks=[biosses]", "--set", "evaluate.limit=2", "--baseline",
+                              str(baseline))
+    assert code == 0, err
+    assert statuses(run) == {"build": "skipped", "train": "skipped", "merge": "skipped", "eval": "skipped",
+                             "report": "done"}
+    report = json.loads((run / "report" / "report.json").read_text())
+    assert list(report) == ["default", "base model"] and report["base model"]["results"] == str(baseline)
+    assert "| | default | base model | PubMedBERT (fine-tuned) |" in (run / "report" / "report.md").read_text()
+
+
 class _Failing(Stage):
     kind = "merge"
 
