@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -64,7 +64,7 @@ def plan(context: Context, mixtures: Sequence[str], baseline: Optional[Path | bo
 
 def run_pipeline(config: PipelineConfig, model: Path, data_dir: Path, run: Path, mixtures: Sequence[str],
                  baseline: Optional[Path | bool] = None, echo: bool = False,
-                 say=print) -> list[Outcome]:
+                 say: Callable[[str], object] = print) -> list[Outcome]:
     """Run (or skip) every stage in order; raise :class:`PipelineError` at the first failure."""
     run.mkdir(parents=True, exist_ok=True)
     context = Context(config=config, model=model, data_dir=data_dir, run=run, echo=echo)
@@ -85,7 +85,7 @@ def run_pipeline(config: PipelineConfig, model: Path, data_dir: Path, run: Path,
     return outcomes
 
 
-def _run_stage(stage: Stage, say) -> Outcome:
+def _run_stage(stage: Stage, say: Callable[[str], object]) -> Outcome:
     inputs = stage.inputs()
     digest = value_digest(inputs)
     folder = StageFolder(stage.context.run, stage.name)

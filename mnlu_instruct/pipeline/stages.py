@@ -76,7 +76,7 @@ class Stage:
         """Whether an earlier attempt's partial folder is worth resuming (training checkpoints)."""
         return False
 
-    def subprocess(self, command: list[str]) -> None:
+    def run_command(self, command: list[str]) -> None:
         """Run ``command``, its output to ``RUN/logs/<stage>.log`` (and the terminal with ``echo``); a failure
         raises :class:`StageError` with the command's own error line."""
         self.command = command
@@ -178,7 +178,7 @@ class TrainStage(Stage):
     def execute(self, folder: Path) -> None:
         resume = any((folder / "model").glob("checkpoint-*"))
         dataset = self.context.folder(self.build) / "dataset"
-        self.subprocess(train_command(self.context.config.train, self.recipe_source(), dataset, self.context.model,
+        self.run_command(train_command(self.context.config.train, self.recipe_source(), dataset, self.context.model,
                                       folder / "model", resume=resume))
 
     def model_dir(self) -> Path:
@@ -266,7 +266,7 @@ class EvalStage(Stage):
     def execute(self, folder: Path) -> None:
         output = folder / "lm_eval"
         tasks = [f"mnlu_{name}" for name in self.tasks()]
-        self.subprocess(eval_command(self.settings, self.model_dir(), tasks, self.context.data_dir, output))
+        self.run_command(eval_command(self.settings, self.model_dir(), tasks, self.context.data_dir, output))
         found = sorted(output.rglob("results_*.json"))
         if not found:
             raise StageError(f"lm-eval wrote no results_*.json under {output}")
