@@ -25,7 +25,6 @@ from lm_eval.api.registry import register_model
 from lm_eval.tasks import TaskManager
 from lm_eval.tasks._yaml_loader import load_yaml
 from scipy.stats import pearsonr
-from tiny_model import build_tiny_model
 
 from mnlu_instruct import generate_tasks
 from mnlu_instruct import lm_eval_bridge as bridge
@@ -36,6 +35,7 @@ from mnlu_instruct.corpus import MissingCorpusError
 from mnlu_instruct.predictions import read_predictions, score_corpus
 from mnlu_instruct.resources import tasks_dir
 from mnlu_instruct.scoring import METRICS, score_examples
+from mnlu_instruct.tiny_model import build_tiny_model
 
 TASKS = {task.name: task for task in all_tasks()}
 NOT_PUBLIC = tuple(name for name, task in TASKS.items() if not task.on_hub)

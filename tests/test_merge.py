@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import torch
 from safetensors import safe_open
-from tiny_model import build_tiny_model
 
 from mnlu_instruct.cli import main as mnlu
 from mnlu_instruct.merge import Checkpoint, merge
+from mnlu_instruct.tiny_model import build_tiny_model
 
 
 def tensors(folder: Path) -> dict[str, torch.Tensor]:

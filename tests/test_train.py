@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tiny_model import build_tiny_model
 
 from mnlu_instruct.cli import main as mnlu
+from mnlu_instruct.tiny_model import build_tiny_model
 from mnlu_instruct.train import build_trainer, load_recipe, sft_config, train
 
 # Small, fast settings for the tiny model on CPU; everything else comes from the shipped recipe.
