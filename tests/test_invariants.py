@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 import pytest
 from conftest import present_corpora
-from scipy.stats import pearsonr
+from scipy.stats import pearsonr  # type: ignore[import-untyped]
 
 from mnlu_instruct.corpora import registry
 from mnlu_instruct.corpus import METRICS, Corpus
