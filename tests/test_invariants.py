@@ -15,10 +15,10 @@ from conftest import present_corpora
 from scipy.stats import pearsonr  # type: ignore[import-untyped]
 
 from mnlu_instruct.corpora import registry
-from mnlu_instruct.corpus import METRICS, Corpus
+from mnlu_instruct.corpus import Corpus
 from mnlu_instruct.examples import Example
 from mnlu_instruct.parse import parse_answer
-from mnlu_instruct.scoring import score_examples
+from mnlu_instruct.scoring import METRICS, score_examples
 
 
 def _maximum(examples: Sequence[Example]) -> float:
@@ -36,12 +36,17 @@ def _sts_ceiling(examples: Sequence[Example]) -> float:
 GOLD_SCORE: dict[str, Callable[[Sequence[Example]], float]] = {
     "entity_f1": _maximum,
     "relation_micro_f1": _maximum,
+    "relation_macro_f1": _maximum,
     "multilabel_micro_f1": _maximum,
     "example_f1": _maximum,
     "pico_word_f1": _maximum,
     "accuracy": _maximum,
     "pearson": _sts_ceiling,
+    "rouge_l": _maximum,
 }
+# A corpus that mixes answer shapes (event extraction: spans and attribute questions) scores the examples of
+# its metric's shape with its metric, the others with these.
+OTHER_SHAPE_METRIC = {"choice": "accuracy"}
 
 PRESENT = present_corpora()
 USER_SUPPLIED = {name for name, corpus in registry().items() if corpus.user_supplied}
@@ -49,14 +54,11 @@ SPLITS = [pytest.param(name, split, id=f"{name}-{split}") for name in PRESENT fo
 
 
 def _scored_groups(corpus: Corpus, examples: Sequence[Example], targets: Sequence[str]):
-    """``(metric, examples, targets)`` per answer shape: event extraction scores its spans with the corpus
-    metric and its attribute questions (choices) with accuracy; every other corpus has one shape."""
-    if corpus.task_type != "ee":
-        return [(corpus.metric, examples, targets)]
+    """``(metric, examples, targets)`` per answer shape present in ``examples``."""
     groups = []
-    for shape, metric in (("spans", corpus.metric), ("choice", "accuracy")):
+    for shape in dict.fromkeys(example.shape for example in examples):
+        metric = corpus.metric if METRICS[corpus.metric].shape == shape else OTHER_SHAPE_METRIC[shape]
         chosen = [i for i, example in enumerate(examples) if example.shape == shape]
-        assert chosen, f"{corpus.name}: no {shape} examples"
         groups.append((metric, [examples[i] for i in chosen], [targets[i] for i in chosen]))
     return groups
 
