@@ -282,7 +282,7 @@ def test_lora_recipe_saves_the_adapter_and_the_merged_model(tiny, dataset, tmp_p
 
 @pytest.fixture(scope="module")
 def built(data_dir, tmp_path_factory) -> Path:
-    """MNLU-Instruct built by `mnlu build` from the two smallest real sources of two task types (NER and RE)."""
+    """MNLU-Instruct built by `mnlu build` from two small real training sources of two task types (NER, RE)."""
     out = tmp_path_factory.mktemp("build") / "MNLU-Instruct"
     assert mnlu(["build", "--data-dir", str(data_dir), "--out", str(out), "--corpora", "biored,euadr", "--quiet"]) == 0
     return out
