@@ -1,5 +1,5 @@
 """Shared fixtures: the real corpora folder (``$MNLU_DATA_DIR`` or ``shared/data`` beside the checkout) and a
-session-wide cache of every corpus split's examples and rendered prompts, so each split is read at most once."""
+session-wide cache of every corpus split's examples and rendered targets, so each split is read at most once."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from mnlu_instruct.corpora import registry
 from mnlu_instruct.corpus import MissingCorpusError
 from mnlu_instruct.examples import Example
-from mnlu_instruct.prompts import Rendered, render
+from mnlu_instruct.prompts import render
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -47,12 +47,12 @@ def present_corpora() -> list[str]:
 
 
 class CorpusCache:
-    """Each corpus split read, and rendered, at most once: ``examples(name, split)``, ``rendered(name, split)``."""
+    """Each corpus split read, and rendered, at most once: ``examples(name, split)``, ``targets(name, split)``."""
 
     def __init__(self, data_dir: Path):
         self.data_dir = data_dir
         self._examples: dict[tuple[str, str], tuple[Example, ...]] = {}
-        self._rendered: dict[tuple[str, str], tuple[Rendered, ...]] = {}
+        self._targets: dict[tuple[str, str], tuple[str, ...]] = {}
 
     def examples(self, name: str, split: str) -> tuple[Example, ...]:
         key = (name, split)
@@ -60,12 +60,20 @@ class CorpusCache:
             self._examples[key] = tuple(registry()[name].examples(split, self.data_dir))
         return self._examples[key]
 
-    def rendered(self, name: str, split: str) -> tuple[Rendered, ...]:
-        """The prompt and target of every example of ``examples(name, split)``, in the same order."""
+    def targets(self, name: str, split: str) -> tuple[str, ...]:
+        """The rendered target of every example of ``examples(name, split)``, in the same order (the prompts
+        are rendered too, and must not be empty, but not kept: they would double the memory the cache holds)."""
         key = (name, split)
-        if key not in self._rendered:
-            self._rendered[key] = tuple(render(example) for example in self.examples(name, split))
-        return self._rendered[key]
+        if key not in self._targets:
+            self._targets[key] = tuple(_target(example) for example in self.examples(name, split))
+        return self._targets[key]
+
+
+def _target(example: Example) -> str:
+    rendered = render(example)
+    if not rendered.prompt.strip() or not rendered.target.strip():
+        raise AssertionError(f"{example.id}: empty prompt or target")
+    return rendered.target
 
 
 @pytest.fixture(scope="session")
@@ -85,6 +93,6 @@ def corpus_examples(corpus_cache: CorpusCache) -> Callable[[str, str], tuple[Exa
 
 
 @pytest.fixture(scope="session")
-def corpus_rendered(corpus_cache: CorpusCache) -> Callable[[str, str], tuple[Rendered, ...]]:
-    """``corpus_rendered(name, split)``: the rendered examples of one split, aligned with ``corpus_examples``."""
-    return corpus_cache.rendered
+def corpus_targets(corpus_cache: CorpusCache) -> Callable[[str, str], tuple[str, ...]]:
+    """``corpus_targets(name, split)``: the rendered targets of one split, aligned with ``corpus_examples``."""
+    return corpus_cache.targets

@@ -91,18 +91,17 @@ def test_ids_are_unique_within_and_across_splits(name, corpus_examples):
 
 
 @pytest.mark.parametrize(("name", "split"), SPLITS)
-def test_every_example_renders_and_its_target_parses_back_to_gold(name, split, corpus_examples, corpus_rendered):
-    for example, rendered in zip(corpus_examples(name, split), corpus_rendered(name, split), strict=True):
-        assert rendered.prompt and rendered.target and rendered.id == example.id, example.id
-        parsed = parse_answer(rendered.target, example)
+def test_every_example_renders_and_its_target_parses_back_to_gold(name, split, corpus_examples, corpus_targets):
+    """Rendering (``corpus_targets``) fails on an empty prompt or target; the target must parse back to gold."""
+    for example, target in zip(corpus_examples(name, split), corpus_targets(name, split), strict=True):
+        parsed = parse_answer(target, example)
         assert not parsed.failed and parsed.answer == example.answer, example.id
 
 
 @pytest.mark.parametrize(("name", "split"), SPLITS)
-def test_gold_scores_the_maximum_and_empty_scores_zero(name, split, corpus_examples, corpus_rendered):
+def test_gold_scores_the_maximum_and_empty_scores_zero(name, split, corpus_examples, corpus_targets):
     corpus = registry()[name]
-    targets = [rendered.target for rendered in corpus_rendered(name, split)]
-    for metric, examples, golds in _scored_groups(corpus, corpus_examples(name, split), targets):
+    for metric, examples, golds in _scored_groups(corpus, corpus_examples(name, split), corpus_targets(name, split)):
         gold = score_examples(examples, golds, metric)
         assert gold["score"] == pytest.approx(GOLD_SCORE[metric](examples), abs=1e-12), metric
         assert gold["parse_failures"] == 0, metric
