@@ -2,9 +2,10 @@
 
 Forgiving in form, strict in meaning: case, spacing, bullets, a trailing period and chat chatter
 around the answer are tolerated; unknown types and option letters are ignored and reported; an
-output with no readable answer is a parse failure (``failed=True``, ``answer=None``), which the
-scorer counts and scores as an empty answer. A free-text answer is the output itself, stripped;
-only an empty output fails.
+output with no readable answer, or a single-choice answer naming several different options, is a
+parse failure (``failed=True``, ``answer=None``), which the scorer counts and scores as an empty answer.
+A free-text answer is the output itself, stripped; only an empty output fails.
+Parsing takes time linear in the length of the output.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ _LETTER_AT_START = re.compile(r"^\(?([A-Za-z])\)(?=\s|$)")
 _LETTER_ANYWHERE = re.compile(r"\(([A-Z])\)")
 _OTHER_TYPE_LINE = re.compile(r"^([A-Za-z][\w ./-]{0,40}?)\s*:\s*\S")
 """A ``Label: something`` line; a bare ``Here are the entities:`` (nothing after the colon) is chatter."""
-_SEPARATORS = ("...", "…")
-_DECODER = json.JSONDecoder()
+_SEPARATOR = r"(?:\.\.\.|…|\Z)"  # a span separator, or the end of the line
+_QUOTED = re.compile(r'\s*("(?:[^"\\\x00-\x1f]++|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*+")\s*' + _SEPARATOR)
+"""A mention written as a JSON string (what ``json`` reads, possessive: no backtracking), then a separator."""
+_PLAIN = re.compile(r"\s*(.*?)" + _SEPARATOR, re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,54 +42,28 @@ def _lines(text: str) -> list[str]:
     return [_BULLET.sub("", line.rstrip("\r")).strip() for line in text.split("\n")]
 
 
-def _next_separator(text: str, start: int) -> tuple[int, int]:
-    """Position and length of the next span separator at or after ``start``, or ``(-1, 0)``."""
-    hits = [(text.find(sep, start), len(sep)) for sep in _SEPARATORS]
-    hits = [hit for hit in hits if hit[0] >= 0]
-    return min(hits) if hits else (-1, 0)
-
-
-def _quoted(text: str, start: int) -> Optional[tuple[str, int]]:
-    """A JSON string at ``start`` followed by a separator or the end: its value and where parsing resumes."""
-    try:
-        value, end = _DECODER.raw_decode(text, start)
-    except ValueError:
-        return None
-    if not isinstance(value, str):
-        return None
-    rest = text[end:].lstrip()
-    if not rest:
-        return value, len(text)
-    for sep in _SEPARATORS:
-        if rest.startswith(sep):
-            return value, len(text) - len(rest) + len(sep)
-    return None
-
-
 def split_mentions(body: str) -> list[str]:
-    """The mentions of one type line's body (``None`` gives none)."""
+    """The mentions of one type line's body (``None`` gives none), in one left-to-right pass.
+
+    A mention is a JSON string followed by a separator or the end, else the text up to the next separator.
+    """
     body = body.strip()
     if is_none_marker(body):
         return []
     mentions: list[str] = []
     position = 0
     while position < len(body):
-        while position < len(body) and body[position].isspace():
-            position += 1
-        if position >= len(body):
-            break
-        if body[position] == '"':
-            quoted = _quoted(body, position)
-            if quoted is not None:
-                mentions.append(quoted[0])
-                position = quoted[1]
-                continue
-        found, length = _next_separator(body, position)
-        end = found if found >= 0 else len(body)
-        segment = body[position:end].strip()
+        quoted = _QUOTED.match(body, position)
+        if quoted:
+            written = quoted.group(1)
+            mentions.append(json.loads(written) if "\\" in written else written[1:-1])
+            position = quoted.end()
+            continue
+        plain = _PLAIN.match(body, position)
+        segment = plain.group(1).strip()  # type: ignore[union-attr]  # _PLAIN matches anywhere
         if segment and not is_none_marker(segment):
             mentions.append(segment)
-        position = end + length if found >= 0 else len(body)
+        position = plain.end()  # type: ignore[union-attr]
     return mentions
 
 
@@ -141,8 +118,9 @@ def parse_choices(text: str, options: tuple[str, ...], multi_label: bool) -> Par
     """Read ``(X) option`` answers, trying in turn: ``(X)`` or ``X)`` at a line start (after a bullet),
     ``(X)`` anywhere, then a line equal to an option's text (case and a trailing period ignored).
 
-    A single-choice answer takes the first option found; a multi-label answer takes every option found
-    at the first stage that finds any.
+    The first stage that finds any option decides. A multi-label answer takes every option it found; a
+    single-choice answer must name one option (repeating it is fine): two or more different options, such
+    as an echoed option list, are a parse failure.
     """
     lines = _lines(text)
     unknown: list[str] = []
@@ -156,9 +134,9 @@ def parse_choices(text: str, options: tuple[str, ...], multi_label: bool) -> Par
             by_text.setdefault(_plain(option), index)
         selected = [by_text[plain] for line in lines if line and (plain := _plain(line)) in by_text]
     unknown_seen = tuple(dict.fromkeys(unknown))
-    if not selected:
+    chosen = tuple(sorted(set(selected)))
+    if not chosen or (len(chosen) > 1 and not multi_label):
         return ParsedAnswer(None, True, unknown_seen)
-    chosen = tuple(sorted(set(selected))) if multi_label else (selected[0],)
     return ParsedAnswer(ChoiceAnswer(chosen), False, unknown_seen)
 
 

@@ -19,17 +19,14 @@ so results compare with the paper:
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Optional, Union
+from typing import Optional
 
 from . import metrics
 from .answer_format import LETTERS, format_choices
 from .examples import ChoiceAnswer, Example, SpanAnswer, TextAnswer
 from .parse import ParsedAnswer, parse_answer
-from .schema import CorpusFormatError
 
 MODES = ("strict", "paper")
 PAPER_SUBSTRING_TASKS = ("nli", "qa")  # paper mode: correct when the gold answer line is in the output
@@ -267,42 +264,4 @@ def score_examples(
         missing=sum(1 for text in predictions if text is None),
         unknown_labels=sum(len(p.unknown) for p in parsed),
     )
-    return result
-
-
-def read_predictions(path: Union[str, Path]) -> dict[str, str]:
-    """Read ``{"id": ..., "prediction": ...}`` JSON Lines (UTF-8); errors name the file and line."""
-    predictions: dict[str, str] = {}
-    with open(path, "rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise CorpusFormatError(path, f"line {number}", f"not UTF-8 text ({error.reason})") from None
-            _read_prediction(path, number, line, predictions)
-    return predictions
-
-
-def _read_prediction(path: Union[str, Path], number: int, line: str, predictions: dict[str, str]) -> None:
-    if not line.strip():
-        return
-    try:
-        row = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise CorpusFormatError(path, f"line {number}", f"not valid JSON ({error.msg})") from None
-    if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not isinstance(row.get("prediction"), str):
-        raise CorpusFormatError(path, f"line {number}", 'expected {"id": "<string>", "prediction": "<string>"}')
-    if row["id"] in predictions:
-        raise CorpusFormatError(path, f"line {number}", f"duplicate id {row['id']!r}")
-    predictions[row["id"]] = row["prediction"]
-
-
-def score_corpus(
-    examples: Sequence[Example], predictions: Mapping[str, str], metric: str, mode: str = "strict"
-) -> dict[str, object]:
-    """Score predictions keyed by example id; counts ids with no prediction and ids not in the split."""
-    known = {ex.id for ex in examples}
-    result = score_examples(examples, [predictions.get(ex.id) for ex in examples], metric, mode)
-    result["missing_ids"] = result.pop("missing")
-    result["unknown_ids"] = sum(1 for key in predictions if key not in known)
     return result

@@ -218,7 +218,8 @@ def test_outputs_without_a_type_line_fail(output):
         ("The answer is (C).", (2,), ()),
         ("Agonist", (2,), ()),  # an option's text, its trailing period optional
         ("down-regulation.", (1,), ()),
-        ("(A) Up-regulation\n(B) Down-regulation", (0,), ()),  # single choice: the first
+        ("(B) Down-regulation\n(B)", (1,), ()),  # the same option repeated
+        ("(A) Up-regulation.\nI chose (A) because (B) does not fit.", (0,), ()),  # only the first stage decides
         ("Down-regulation\n(A) Up-regulation", (0,), ()),  # a letter at a line start beats a text match
         ("I think (B) fits.\nUp-regulation", (1,), ()),  # a letter anywhere beats a text match
         ("(F) Something else\n(A) Up-regulation", (0,), ("(F)",)),
@@ -233,6 +234,21 @@ def test_single_choice_reading(output, selected, unknown):
 )
 def test_unreadable_choices_fail(output, unknown):
     assert parse_answer(output, choice(0)) == ParsedAnswer(None, True, unknown)
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        "(A) Up-regulation\n(B) Down-regulation\n(C) Agonist.\n(D) None of the above",  # the option list echoed
+        "(A) Up-regulation\n(B) Down-regulation",
+        "- a) up\n- B) down\n- (A) up",
+        "Either (A) or (B).",
+        "Up-regulation\nDown-regulation",
+    ],
+)
+def test_single_choice_naming_several_options_fails(output):
+    assert parse_answer(output, choice(0)) == ParsedAnswer(None, True, ())
+    assert not parse_answer(output, choice(0, 1, multi_label=True)).failed  # multi-label keeps every option
 
 
 def test_multi_label_collects_every_option():
@@ -265,3 +281,21 @@ def test_parser_never_raises(text):
 
 def test_non_text_output_is_a_failure():
     assert parse_answer(None, EMPTY) == ParsedAnswer(None, True, ())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("opening", ["[", "{", "(", '"', '["'])
+def test_deeply_nested_brackets_are_read_without_error(opening):
+    text = "Treatment: " + opening * 200_000
+    assert parse_answer(text, EMPTY).answer == SpanAnswer(
+        (("Treatment", (opening * 200_000,)), ("Treatment_Disorder", ()), ("Gene", ()), ("Gene product", ()))
+    )
+    assert parse_answer(opening * 200_000, choice(0)).failed
+
+
+def test_long_outputs_of_quoted_and_plain_mentions_read_every_mention():
+    """The inputs that once took quadratic time: many quoted mentions, and plain ones before a single final ``…``."""
+    n = 50_000
+    quoted = parse_answer("Gene: " + " ... ".join(f'"g{i}"' for i in range(n)), EMPTY).answer
+    assert quoted.spans[2] == ("Gene", tuple(f"g{i}" for i in range(n)))
+    plain = parse_answer("Gene: " + " ... ".join(f"g{i}" for i in range(n)) + " … last", EMPTY).answer
+    assert plain.spans[2] == ("Gene", (*(f"g{i}" for i in range(n)), "last"))

@@ -41,7 +41,7 @@ def test_score_gold_and_empty_predictions(corpus, metric, key, data_dir, tmp_pat
         path = tmp_path / f"{name}.jsonl"
         lines = [{"id": r["id"], "prediction": r["target"] if prediction is None else prediction} for r in rows]
         path.write_text("\n".join(json.dumps(line) for line in lines + [{"id": "stray", "prediction": ""}]))
-        assert main(["score", f"mnlu_{corpus}", str(path), "--data-dir", str(data_dir)]) == 0
+        assert main(["score", f"mnlu_{corpus}", str(path), "--data-dir", str(data_dir), "--format", "json"]) == 0
         result = json.loads(capsys.readouterr().out)
         assert result["metric"] == metric and result["unknown_ids"] == 1 and result["missing_ids"] == 0
         assert result[key] == (1.0 if name == "gold" else 0.0)

@@ -18,8 +18,9 @@ from mnlu_instruct.answer_format import format_answer
 from mnlu_instruct.corpora import get_corpus
 from mnlu_instruct.examples import ChoiceAnswer, Example, SpanAnswer
 from mnlu_instruct.formats.pubtator import read_pubtator
+from mnlu_instruct.predictions import read_predictions, score_corpus
 from mnlu_instruct.schema import CorpusFormatError
-from mnlu_instruct.scoring import read_predictions, score_corpus, score_examples
+from mnlu_instruct.scoring import score_examples
 
 SETS = ("ncbi_disease", "gad", "hoc", "hoc_blue", "pubmedqa", "biosses")
 

@@ -211,22 +211,19 @@ def _jsonl(path: Path, ids: list[str]) -> None:
     path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
 
 
-def test_pubmed_reads_the_release_when_all_its_files_are_there(tmp_path, data_dir):
-    folder = tmp_path / "pubmed_summ"
-    shutil.copytree(data_dir / "pubmed_summ" / "sample", folder / "sample")
-    corpus = get_corpus("pubmed_summ")
-    assert len(list(corpus.read("validation", tmp_path))) == 10  # the sample
-    _jsonl(folder / "pubmed-dataset" / "train.txt", ["PMC1", "PMC2", "PMC3"])
-    with pytest.raises(MissingCorpusError, match=r"only partly there: missing .*val\.txt, .*test\.txt"):
+def test_pubmed_full_release_reads_the_users_files(tmp_path):
+    corpus = get_corpus("pubmed_summ_full")
+    with pytest.raises(MissingCorpusError, match=r"pubmed-dataset/train\.txt.*armancohan/long-summarization"):
         list(corpus.read("train", tmp_path))
+    folder = tmp_path / "pubmed_summ"
+    _jsonl(folder / "pubmed-dataset" / "train.txt", ["PMC1", "PMC2", "PMC3"])
     _jsonl(folder / "pubmed-dataset" / "val.txt", ["PMC4"])
     _jsonl(folder / "pubmed-dataset" / "test.txt", ["PMC5", "PMC6"])
     records = {split: list(corpus.read(split, tmp_path)) for split in corpus.splits}
     assert {s: [r.document_id for r in rows] for s, rows in records.items()} == {
         "train": ["PMC1", "PMC2", "PMC3"], "validation": ["PMC4"], "test": ["PMC5", "PMC6"]}
     assert records["validation"][0].summary == "abstract of PMC4 ."
-    shutil.rmtree(folder / "sample")  # the release alone is enough
-    assert len(list(corpus.read("test", tmp_path))) == 2
+    assert records["train"][0].id == "pubmed_summ_full-PMC1"
 
 
 # --- CDSR -------------------------------------------------------------------------------------------------------
@@ -238,7 +235,7 @@ def test_doi_key_drops_the_version_suffix():
 
 
 def test_cdsr_matches_the_export_by_doi_with_and_without_pub_suffix(caplog):
-    corpus = get_corpus("cdsr")
+    corpus = replace(get_corpus("cdsr"), split_sizes={"train": 3, "validation": 1, "test": 1})
     with caplog.at_level(logging.WARNING, logger="mnlu_instruct.corpora.cdsr"):
         records = {split: list(corpus.read(split, FIXTURES)) for split in corpus.splits}
     by_split = {split: [r.document_id for r in rows] for split, rows in records.items()}
@@ -302,11 +299,12 @@ def test_cdsr_missing_export_says_what_to_obtain_and_where(tmp_path, data_dir):
                    '"Include abstract"', "cdsr/citation-export.txt"):
         assert needed in message
     shutil.copy(FIXTURES / "cdsr" / "citation-export.txt", tmp_path / "cdsr")
-    assert list(corpus.read("test", tmp_path)) == []  # the real lists hold none of the synthetic DOIs
+    with pytest.raises(CorpusFormatError, match=r"cdsr test: expected 1000 examples .*found 0"):
+        list(corpus.read("test", tmp_path))  # the real lists hold none of the synthetic DOIs
 
 
 def test_cdsr_fixture_examples_render_and_score():
-    corpus = get_corpus("cdsr")
+    corpus = replace(get_corpus("cdsr"), split_sizes={"train": 3})
     examples = list(corpus.examples("train", FIXTURES))
     targets = [render(e).target for e in examples]
     assert render(examples[0]).prompt.startswith("Write a plain-language summary")
