@@ -32,10 +32,11 @@ Doc = dict[str, str]
 class TrainingSampler(ContextSampler):
     """Draws shots from a pool loaded on first use, with the generator lm-eval seeds (``set_rnd``)."""
 
-    def __init__(self, load: Callable[[], Sequence[Doc]]) -> None:
+    def __init__(self, load: Callable[[], Sequence[Doc]], task: str) -> None:
         super().__init__([], rnd=None)
         self._load = load
         self._loaded: bool = False
+        self.task = task
 
     def _pool(self) -> list[Doc]:
         if not self._loaded:
@@ -51,7 +52,7 @@ class TrainingSampler(ContextSampler):
             return []
         pool = self._pool()
         if n > len(pool):
-            raise ValueError(f"--num_fewshot {n}: the few-shot split has only {len(pool)} examples")
+            raise ValueError(f"{self.task}: --num_fewshot {n} asks for more than its {len(pool)} few-shot examples")
         return self.rnd.sample(pool, n)
 
 
@@ -72,7 +73,7 @@ class MnluTask(ConfigurableTask):
 
     def __init__(self, config: dict[str, Any]) -> None:
         super().__init__(config={key: value for key, value in config.items() if key != "class"})
-        self.sampler = TrainingSampler(self._shots)
+        self.sampler = TrainingSampler(self._shots, self.config.task)
 
     def test_docs(self) -> Docs:
         if self._test is None:

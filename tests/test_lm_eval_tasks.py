@@ -41,6 +41,7 @@ from mnlu_instruct.benchmarks import BLUE, BLURB, all_tasks
 from mnlu_instruct.cli import main as mnlu
 from mnlu_instruct.corpora import get_corpus, registry
 from mnlu_instruct.corpus import MissingCorpusError
+from mnlu_instruct.lm_eval_fewshot import TrainingSampler
 from mnlu_instruct.predictions import read_predictions, score_corpus
 from mnlu_instruct.prompts import render
 from mnlu_instruct.resources import tasks_dir
@@ -599,6 +600,24 @@ def test_few_shot_as_chat_turns(task, data_dir):
         doc = {"prompt": messages[-1]["content"]}
         assert shots_in_text(folded[0]["content"], doc, blocks) == shots[-1]  # the same shots, as text blocks
     check_shots(task, shots, data_dir)
+
+
+def test_training_sampler_reads_its_pool_once_and_only_for_shots():
+    loads = []
+
+    def load() -> list[dict]:
+        loads.append(1)
+        return [{"id": str(i), "prompt": f"p{i}", "target": f"t{i}"} for i in range(5)]
+
+    sampler = TrainingSampler(load, "mnlu_toy")
+    assert sampler.sample(0) == [] and loads == []  # zero-shot reads nothing
+    sampler.set_rnd(3)
+    first = [sampler.sample(2) for _ in range(4)]
+    sampler.set_rnd(3)
+    assert [sampler.sample(2) for _ in range(4)] == first and loads == [1]
+    assert len({json.dumps(draw) for draw in first}) > 1
+    with pytest.raises(ValueError, match="mnlu_toy: --num_fewshot 6 asks for more than its 5 few-shot examples"):
+        sampler.sample(6)
 
 
 def test_few_shot_draws_are_seeded(data_dir):
