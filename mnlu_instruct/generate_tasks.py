@@ -5,6 +5,8 @@ one task per :func:`mnlu_instruct.benchmarks.all_tasks` entry, one ``_metrics_<m
 :data:`mnlu_instruct.scoring.METRICS` (its result keys, strict then ``_paper``, and which way is better), one
 group per benchmark of :data:`mnlu_instruct.benchmarks.BENCHMARKS`, plus ``mnlu_blurb_open``. A task YAML not
 generated any more is removed. ``tests/test_lm_eval_tasks.py`` fails when a committed file is stale.
+:func:`groups`, :func:`tags` and :func:`members` give the same names to ``mnlu eval`` (its help screen, and the
+corpora a run needs).
 """
 
 from __future__ import annotations

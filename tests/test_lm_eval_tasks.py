@@ -123,6 +123,10 @@ def test_task_manager_indexes_every_task_group_and_tag():
     assert members["mnlu_all"] == set(tm.all_subtasks)
     assert members["mnlu_open"] == set(PUBLIC)
     assert sorted(t for tag in TYPE_TAGS for t in members[tag]) == tm.all_subtasks
+    # the names `mnlu eval` lists and checks are the index's, with the same tasks behind each tag
+    listed = generate_tasks.members()
+    assert set(listed) == {*tm.all_subtasks, *tm.all_groups, *tm.all_tags}
+    assert all({f"mnlu_{t.name}" for t in listed[tag]} == members[tag] for tag in TAGS)
 
 
 def test_mnlu_eval_keeps_a_user_include_path(tmp_path):
