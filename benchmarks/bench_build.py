@@ -1,12 +1,15 @@
-"""Speed and memory of ``mnlu build``: the full build, and builds of 25 %, 50 % and 100 % of the sources.
+"""Speed and memory of ``mnlu build``: one process against two, the full build, and builds of 25 % and 50 %.
 
-Each build runs in a fresh subprocess (imports included), which reports its wall time, its peak resident
-memory (``ru_maxrss``), that of its evaluation-set worker process, and what it wrote. The partial builds
-take corpora in name order, each one if the set then holds at most the wanted share of the documented
-instances, and show whether memory grows with the number of instances; every build reads all evaluation
-test sets for the overlap check, whatever its corpora.
+1. One process or two: every config staged and written (the build minus card, chart and manifest) by one
+   interpreter, against two interpreters at the same time, one for the training configs and one for the
+   evaluation configs (the build's earlier design). Runs alternate; the median wall time of each way and
+   their ratio are reported.
+2. The full build as ``mnlu build`` runs it, and builds of 25 % and 50 % of the sources (corpora taken in name
+   order, each one if the set then holds at most that share of the documented instances), each in a fresh
+   interpreter: wall time, CPU time, peak resident memory (``ru_maxrss``), instances, rows written. Every build
+   reads all evaluation test sets for the overlap check, whatever its corpora.
 
-    python benchmarks/bench_build.py [--data-dir DIR]
+    python benchmarks/bench_build.py [--data-dir DIR] [--repeats N]
 
 Target: the full build under 60 s on 2 cores. Prints the figures and writes ``benchmarks/results/build.json``.
 """
@@ -17,42 +20,97 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 TARGET_S = 60.0
 SHARES = (0.25, 0.5, 1.0)
 
-CHILD = """
-import json, resource, sys, time
+USAGE = """
+def usage():
+    import resource
+    self, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return {"cpu_s": round(sum(u.ru_utime + u.ru_stime for u in (self, children)), 2),
+            "peak_rss_mb": round(self.ru_maxrss / 1024, 1)}
+"""
+
+BUILD = USAGE + """
+import json, sys, time
 start = time.perf_counter()
-from mnlu_instruct.hub import build_folder
+from mnlu_instruct.dataset.folder import build_folder
 imported = time.perf_counter()
-corpora = json.loads(sys.argv[3])
-report = build_folder(sys.argv[1], sys.argv[2], corpora=corpora)
+report = build_folder(sys.argv[1], sys.argv[2], corpora=json.loads(sys.argv[3]))
 done = time.perf_counter()
-usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
 instances = sum(s.read for splits in report.stats.values() for s in splits.values())
 instances += sum(n for name, splits in report.configs.items() if name.startswith("eval_") for n in splits.values())
 print(json.dumps({
-    "wall_s": round(done - start, 2), "build_s": round(done - imported, 2),
-    "cpu_s": round(sum(u.ru_utime + u.ru_stime for u in usage), 2),
-    "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-    "peak_rss_worker_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
-    "instances": instances, "rows_written": sum(n for splits in report.configs.values() for n in splits.values()),
-    "configs": report.configs,
+    "wall_s": round(done - start, 2), "build_s": round(done - imported, 2), **usage(), "instances": instances,
+    "rows_written": sum(n for splits in report.configs.values() for n in splits.values()), "configs": report.configs,
 }))
 """
+
+PART = USAGE + """
+import json, sys
+from pathlib import Path
+import datasets
+from mnlu_instruct.dataset.folder import stage_and_write
+from mnlu_instruct.dataset.staging import Staging
+datasets.disable_progress_bars()
+out, kinds = Path(sys.argv[1]), sys.argv[3].split(",")
+staging = Staging(sys.argv[2], work_dir=out / f".staging-{kinds[0]}")
+configs = {}
+for kind in kinds:
+    configs.update(stage_and_write(out, kind, staging))
+print(json.dumps({"rows_written": sum(n for splits in configs.values() for n in splits.values()), **usage()}))
+"""
+
+
+def run_parts(data_dir: str, parts: list[str]) -> dict:
+    """Stage and write every config with one interpreter per entry of ``parts`` (kinds, comma-separated), all
+    started together; wall time from the first start to the last exit."""
+    with tempfile.TemporaryDirectory() as scratch:
+        start = time.perf_counter()
+        children = [subprocess.Popen([sys.executable, "-c", PART, scratch, data_dir, kinds], stdout=subprocess.PIPE,
+                                     text=True) for kinds in parts]
+        outputs = [child.communicate()[0] for child in children]
+        wall = time.perf_counter() - start
+        if any(child.returncode for child in children):
+            raise RuntimeError(f"a build part failed: {[child.returncode for child in children]}")
+    figures = [json.loads(output.strip().splitlines()[-1]) for output in outputs]
+    return {"wall_s": round(wall, 2), "cpu_s": round(sum(f["cpu_s"] for f in figures), 2),
+            "peak_rss_mb": [f["peak_rss_mb"] for f in figures],
+            "rows_written": sum(f["rows_written"] for f in figures)}
+
+
+def one_or_two(data_dir: str, repeats: int) -> dict:
+    """Alternating runs of both ways; medians and ratio."""
+    ways = {"one process": ["train,eval"], "two processes": ["train", "eval"]}
+    runs: dict[str, list[dict]] = {name: [] for name in ways}
+    for _ in range(repeats):
+        for name, parts in ways.items():
+            runs[name].append(run_parts(data_dir, parts))
+            print(f"  {name}: {runs[name][-1]['wall_s']} s wall, {runs[name][-1]['cpu_s']} s CPU")
+    rows = {name: {r["rows_written"] for r in results} for name, results in runs.items()}
+    if len(set.union(*rows.values())) != 1:
+        raise RuntimeError(f"the two ways wrote different numbers of rows: {rows}")
+    medians = {name: {"median_wall_s": round(statistics.median(r["wall_s"] for r in results), 2),
+                      "median_cpu_s": round(statistics.median(r["cpu_s"] for r in results), 2),
+                      "peak_rss_mb": results[-1]["peak_rss_mb"], "runs_wall_s": [r["wall_s"] for r in results]}
+               for name, results in runs.items()}
+    ratio = medians["one process"]["median_wall_s"] / medians["two processes"]["median_wall_s"]
+    return {"repeats": repeats, **medians, "wall_ratio_one_over_two": round(ratio, 2)}
 
 
 def measure(data_dir: str, corpora: list[str] | None) -> dict:
     """One build in a fresh interpreter; its own figures."""
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "mnlu-instruct"
-        done = subprocess.run([sys.executable, "-c", CHILD, str(out), data_dir, json.dumps(corpora)],
+        done = subprocess.run([sys.executable, "-c", BUILD, str(out), data_dir, json.dumps(corpora)],
                               check=True, capture_output=True, text=True)
         result = json.loads(done.stdout.strip().splitlines()[-1])
         result["parquet_mb"] = round(sum(p.stat().st_size for p in out.rglob("*.parquet")) / 2**20, 1)
@@ -62,7 +120,13 @@ def measure(data_dir: str, corpora: list[str] | None) -> dict:
 
 def share_of_corpora(data_dir: str, share: float) -> list[str]:
     """Corpora in name order, each taken if the set then holds at most ``share`` of the documented instances."""
-    from mnlu_instruct.builder import EVAL_SPLITS, TRAIN_SPLITS, evaluation_corpora, has_split, training_corpora
+    from mnlu_instruct.dataset.staging import (
+        EVAL_SPLITS,
+        TRAIN_SPLITS,
+        evaluation_corpora,
+        has_split,
+        training_corpora,
+    )
 
     sizes = {}
     for corpus, splits in [(c, TRAIN_SPLITS) for c in training_corpora()] + [(c, EVAL_SPLITS) for c in
@@ -81,17 +145,24 @@ def main() -> int:
     default = os.environ.get("MNLU_DATA_DIR") or str(HERE.parent.parent / "shared" / "data")
     parser.add_argument("--data-dir", default=default,
                         help="corpora folder (default: $MNLU_DATA_DIR or ../shared/data)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each way in the one-or-two comparison")
     parser.add_argument("--out", default=str(HERE / "results" / "build.json"))
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+    load_before = os.getloadavg()
+
+    print("one process or two (every config staged and written):")
+    comparison = one_or_two(args.data_dir, args.repeats)
+    print(f"median wall: one process {comparison['one process']['median_wall_s']} s, two processes "
+          f"{comparison['two processes']['median_wall_s']} s; ratio one/two {comparison['wall_ratio_one_over_two']}")
 
     full = measure(args.data_dir, None)
     configs = full.pop("configs")
     print(f"full build: {full['wall_s']} s wall ({full['build_s']} s after imports, {full['cpu_s']} s CPU), "
-          f"peak RSS {full['peak_rss_mb']} MB (evaluation-set worker {full['peak_rss_worker_mb']} MB), "
-          f"{full['instances']:,} instances ({full['instances_per_s']:,}/s), {full['rows_written']:,} rows in "
-          f"{len(configs)} configs, {full['parquet_mb']} MB parquet; target < {TARGET_S:.0f} s")
+          f"peak RSS {full['peak_rss_mb']} MB, {full['instances']:,} instances ({full['instances_per_s']:,}/s), "
+          f"{full['rows_written']:,} rows in {len(configs)} configs, {full['parquet_mb']} MB parquet; "
+          f"target < {TARGET_S:.0f} s")
     scaling = []
     for share in SHARES:
         corpora = share_of_corpora(args.data_dir, share)
@@ -102,15 +173,17 @@ def main() -> int:
             result.pop("configs")
         scaling.append({"share": share, "corpora": corpora, **result})
         print(f"{share:>4.0%} of the sources ({len(corpora)} corpora): {result['instances']:>7,} instances, "
-              f"{result['build_s']:>5} s, peak RSS {result['peak_rss_mb']} MB "
-              f"(worker {result['peak_rss_worker_mb']} MB)")
+              f"{result['build_s']:>5} s, peak RSS {result['peak_rss_mb']} MB")
     record = {
         "benchmark": "mnlu build (all configs, default mixture)",
         "target_s": TARGET_S,
+        "one_or_two_processes": comparison,
         "full": full,
         "configs": configs,
         "scaling": scaling,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "load_average_before": [round(x, 2) for x in load_before],
+                    "load_average_after": [round(x, 2) for x in os.getloadavg()]},
     }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")

@@ -60,12 +60,8 @@ class Rendered:
     def messages(self) -> list[dict[str, str]]:
         return [{"role": "user", "content": self.prompt}, {"role": "assistant", "content": self.target}]
 
-    @property
-    def plain_text(self) -> str:
-        """The rendering for base models without a chat template: the user text, then the answer."""
-        return f"{self.prompt}\n{self.target}"
-
     def to_json(self) -> dict[str, Any]:
+        """The row of ``mnlu render`` and of the dataset's training configs (evaluation configs add ``example``)."""
         return {
             "id": self.id,
             "messages": self.messages,

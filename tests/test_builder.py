@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -11,12 +12,20 @@ import datasets
 import pyarrow.parquet as pq
 import pytest
 
-from mnlu_instruct import builder
-from mnlu_instruct.builder import EVAL_FEATURES, FEATURES, EvalScan, Staging, evaluation_corpora, training_corpora
 from mnlu_instruct.cli import main
 from mnlu_instruct.corpus import TASK_TYPES
+from mnlu_instruct.dataset import staging as staging_module
+from mnlu_instruct.dataset.card import CARD_NAME, CHART, validate_card
+from mnlu_instruct.dataset.folder import build_folder, recover_interrupted
+from mnlu_instruct.dataset.staging import (
+    EVAL_FEATURES,
+    FEATURES,
+    EvalScan,
+    Staging,
+    evaluation_corpora,
+    training_corpora,
+)
 from mnlu_instruct.examples import Example
-from mnlu_instruct.hub import CARD_NAME, CHART, build_folder, validate_card
 from mnlu_instruct.mixtures import ABLATION_TOTAL, MIXTURES, Mixture, apportion
 from mnlu_instruct.prompts import render
 
@@ -105,15 +114,16 @@ def test_all_and_task_configs_are_their_sources_interleaved(full):
 
 
 def test_no_training_document_is_in_an_evaluation_test_set(full, data_dir):
-    scan = builder.scan_eval_tests(data_dir)
+    scan = staging_module.scan_eval_tests(data_dir)
     assert {"bc5cdr_chem", "bc5cdr_disease", "ncbi_disease", "chemprot", "ddi"} <= set(scan.checked)
     assert len(scan.ids) > 1000
     for split in ("train", "validation"):
-        assert not set(column(full.out, "all", split, "document_id")) & scan.ids
+        assert not set(column(full.out, "all", split, "document_id")) & scan.ids.keys()
     # BioRED shares abstracts with the BC5CDR test set: the scan sees them, and none is in a training config.
     overlaps = json.loads((data_dir / "biored" / "OVERLAP_WITH_EVAL.json").read_text(encoding="utf-8"))["overlaps"]
     shared = set(overlaps["biored/Train x bc5cdr/Test"]) | set(overlaps["biored/Dev x bc5cdr/Test"])
-    assert len(shared) == 69 and shared <= scan.ids
+    assert len(shared) == 69 and shared <= scan.ids.keys()
+    assert {scan.ids[i] for i in shared} == {"bc5cdr_abstracts"}
     for config in ("biored", "biored_re"):
         for split in ("train", "validation"):
             assert not shared & set(column(full.out, config, split, "document_id"))
@@ -134,13 +144,14 @@ def test_no_duplicate_prompt_target_pairs_and_the_drops_are_reported(full):
 
 
 def test_the_build_drops_training_documents_found_in_an_evaluation_test_set(data_dir, monkeypatch):
-    leaked = {"anatem-train-00000", "anatem-validation-00000"}
-    monkeypatch.setattr(builder, "scan_eval_tests", lambda _: EvalScan(frozenset(leaked), ("fake",), ()))
+    leaked = {"anatem-train-00000": "fake", "anatem-validation-00000": "fake"}
+    monkeypatch.setattr(staging_module, "scan_eval_tests", lambda _: EvalScan(leaked, ("fake",), ()))
     staging = Staging(data_dir, corpora=["anatem"])
     staging.prepare_training()
-    assert staging.stats["anatem"]["train"].overlaps == 1 and staging.stats["anatem"]["validation"].overlaps == 1
     for split in ("train", "validation"):
-        assert not {r["document_id"] for r in staging.rows(["anatem"], split)} & leaked
+        assert staging.stats["anatem"][split].document_overlaps == {"fake": 1}
+    for split in ("train", "validation"):
+        assert not {r["document_id"] for r in staging.rows(["anatem"], split)} & leaked.keys()
 
 
 def test_committed_card_and_chart_are_the_ones_built_from_the_shared_data(full):
@@ -242,3 +253,98 @@ def test_mixture_quotas_rates_caps_and_apportioning():
         Mixture(name="bad", description="", rates={"a": 1.5})
     with pytest.raises(ValueError, match="not training corpora: ncbi_disese"):
         Staging(REPO, Mixture(name="typo", description="", rates={"ncbi_disese": 0.5}))
+
+
+class FakeTextIndex:
+    """Finds one training text in a pretend evaluation test set."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def match(self, text: str):
+        return ("hoc", "exact sentence") if text == self.text else None
+
+
+def test_text_found_in_an_evaluation_test_set_is_dropped_and_counted_per_test_set(data_dir, tmp_path):
+    first = next(training_corpora()[0].examples("validation", data_dir))
+    assert first.source == "anatem"
+    staging = Staging(data_dir, corpora=["anatem"], text_index=FakeTextIndex(first.text))
+    staging.prepare_training()
+    for split in ("train", "validation"):
+        stats = staging.stats["anatem"][split]
+        hits = sum(1 for example in training_corpora()[0].examples(split, data_dir) if example.text == first.text)
+        assert stats.text_overlaps == ({"hoc": hits} if hits else {}) and stats.text_overlap_total == hits
+        assert stats.read == stats.overlaps + stats.text_overlap_total + stats.duplicates + stats.available
+        assert first.text not in {row["messages"][0]["content"].rsplit("Medical text: ", 1)[-1]
+                                  for row in staging.rows(["anatem"], split)}
+    assert staging.stats["anatem"]["validation"].text_overlap_total >= 1
+
+
+def copy_corpus(data_dir: Path, tmp_path: Path, name: str) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(data_dir / name, data / name)
+    return data
+
+
+def test_training_source_without_its_train_file_is_built_from_validation_and_says_so(data_dir, tmp_path, capsys):
+    data = copy_corpus(data_dir, tmp_path, "anatem")
+    (data / "anatem" / "train.tsv").unlink()
+    assert main(["build", "--data-dir", str(data), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    assert "skipped anatem/train: file missing: train.tsv" in capsys.readouterr().out.splitlines()
+    card = (tmp_path / "out" / CARD_NAME).read_text(encoding="utf-8")
+    assert "Splits skipped: `anatem` train (file missing: train.tsv)." in card
+
+
+def test_truncated_training_split_is_an_error_unless_partial_builds_are_allowed(data_dir, tmp_path, capsys):
+    data = copy_corpus(data_dir, tmp_path, "anatem")
+    path = data / "anatem" / "train.tsv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.index("\n\n", len(text) // 2) + 2], encoding="utf-8")  # cut at a sentence boundary
+    found = sum(1 for _ in training_corpora()[0].examples("train", data))
+    assert 0 < found < 5861
+    out = str(tmp_path / "out")
+    assert main(["build", "--data-dir", str(data), "--out", out, "--quiet"]) == 2
+    error = capsys.readouterr().err
+    assert str(data / "anatem") in error and "train split" in error
+    assert f"{found:,} examples found, 5,861 documented" in error and "--allow-partial" in error
+    assert not (tmp_path / "out").exists()
+    assert main(["build", "--data-dir", str(data), "--out", out, "--quiet", "--allow-partial"]) == 0
+    assert f"{found} of 5861 documented" in capsys.readouterr().out
+    card = (tmp_path / "out" / CARD_NAME).read_text(encoding="utf-8")
+    assert (f"Partial splits, built with `--allow-partial`: `anatem` train: {found:,} examples found, 5,861 "
+            "documented.") in card
+    assert f"| `anatem` | train | 5,861 | {found:,} | 0 |" in card
+
+
+def dead_pid() -> int:
+    """The id of a process that has exited."""
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", ""])
+    child.wait()
+    return child.pid
+
+
+def test_next_build_removes_stale_partial_folders_and_keeps_live_ones(data_dir, tmp_path, capsys):
+    stale = tmp_path / f".out.partial-{dead_pid()}"
+    (stale / "data").mkdir(parents=True)
+    live = tmp_path / f".out.partial-{os.getppid()}"  # a build still running elsewhere
+    live.mkdir()
+    assert main(["build", "--data-dir", str(data_dir), "--corpora", "biosses", "--out", str(tmp_path / "out"),
+                 "--quiet"]) == 0
+    assert f"removed {stale.name}, left by an interrupted build" in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == [live.name, "out"]
+
+
+def test_orphaned_earlier_build_is_restored_when_the_swap_was_cut_in_half(data_dir, tmp_path):
+    out = tmp_path / "out"
+    build_folder(out, data_dir, corpora=["biosses"])
+    before = tree_digest(out)
+    pid = dead_pid()
+    out.rename(tmp_path / f".out.old-{pid}")  # killed between the two renames of the swap
+    assert recover_interrupted(out) == ["restored out from the earlier build an interrupted build had moved aside"]
+    assert tree_digest(out) == before and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    shutil.copytree(out, tmp_path / f".out.old-{pid}")  # killed after the swap, before the clean-up
+    assert recover_interrupted(out) == [f"removed .out.old-{pid}, an earlier build already replaced"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

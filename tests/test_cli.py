@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -10,13 +12,35 @@ from mnlu_instruct.cli import main
 from mnlu_instruct.corpora import registry
 
 
-def test_corpora_lists_every_reader_with_flags(capsys):
-    assert main(["corpora", "--json"]) == 0
-    rows = {row["name"]: row for row in map(json.loads, capsys.readouterr().out.splitlines())}
+def corpora_rows(capsys, *args: str) -> dict[str, dict]:
+    assert main(["corpora", "--json", *args]) == 0
+    return {row["name"]: row for row in map(json.loads, capsys.readouterr().out.splitlines())}
+
+
+def test_corpora_lists_every_reader_with_flags(capsys, monkeypatch):
+    monkeypatch.delenv("MNLU_DATA_DIR", raising=False)
+    rows = corpora_rows(capsys)
     assert set(rows) == set(registry())
-    assert rows["ddi"]["flags"] == "non-commercial" and rows["hoc"]["flags"] == "share-alike"
-    assert rows["mednli"]["flags"] == "restricted" and rows["biored"]["role"] == "train"
-    assert rows["bc5cdr_chem"]["benchmarks"] == "blue,blurb" and rows["pubmedqa"]["splits"] == "450 / 50 / 500"
+    assert rows["ddi"]["flags"] == ["non-commercial"] and rows["hoc"]["flags"] == ["share-alike"]
+    assert rows["mednli"]["flags"] == ["restricted"] and rows["biored"]["role"] == "train"
+    assert rows["bc5cdr_chem"]["benchmarks"] == ["blue", "blurb"]
+    assert rows["pubmedqa"]["splits"] == {"train": 450, "validation": 50, "test": 500}
+    assert rows["pubmed_pico"]["splits"] == {"train": None, "validation": None, "test": None}
+    assert {row["present"] for row in rows.values()} == {None}  # no data folder given
+
+
+def test_corpora_shows_which_are_present(capsys, data_dir):
+    fixtures = Path(__file__).parent / "fixtures"
+    rows = corpora_rows(capsys, "--data-dir", str(fixtures))
+    assert rows["bc4chemd"]["present"] is True and rows["drugprot_full_re"]["present"] is True
+    assert rows["ncbi_disease"]["present"] is False and rows["multinli"]["present"] is True
+    real = corpora_rows(capsys, "--data-dir", str(data_dir))
+    assert real["ncbi_disease"]["present"] is True and real["bc4chemd"]["present"] is False
+    assert main(["corpora", "--data-dir", str(fixtures)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["name", "task_type", "benchmarks", "role", "license", "flags", "splits", "present"]
+    row = next(line for line in lines if line.startswith("bc4chemd "))
+    assert re.split(r"\s{2,}", row.strip())[-2:] == ["3500 / 3500 / 3000", "yes"]
 
 
 def test_render_writes_jsonl(capsys, data_dir):

@@ -35,7 +35,9 @@ PRESENT = _present_corpora()
 
 
 # Corpora users obtain themselves; their readers are tested on synthetic files in the official formats.
-NOT_SHIPPED = {"bioasq", "ebm_pico", "mednli", "i2b2_2010", "share_clefe", "clinicalsts", "cdsr"}
+NOT_SHIPPED = {"bioasq", "ebm_pico", "mednli", "i2b2_2010", "share_clefe", "clinicalsts", "cdsr",
+               "drugprot_full_re", "drugprot_full_ner", "bc4chemd", "pubmed_pico", "multinli", "trialstop", "bionli",
+               "clinical_ie_med_status", "clinical_ie_med_attr"}
 
 
 def test_only_user_supplied_corpora_are_absent():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-HELP = "upload a `mnlu build` folder to the Hub (refuses restricted-licence data)"
+HELP = "upload a `mnlu build` folder to the Hub: only the files its manifest lists, unchanged, never restricted data"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -15,7 +15,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..hub import publish
+    from ..dataset.publish import publish
 
     files = publish(args.folder, args.repo_id, private=args.private, dry_run=args.dry_run)
     verb = "would upload" if args.dry_run else "uploaded"

@@ -1,18 +1,9 @@
-"""The MNLU-Instruct dataset builder (a ``datasets.GeneratorBasedBuilder``).
+"""One build's rows: every selected source read, rendered, checked and sampled once, and staged on disk.
 
-Configs: ``all`` (the default), one per task type that has a training source, one per training source,
-and ``eval_<corpus>`` for each public BLUE/BLURB evaluation set. Training configs hold the train and
-validation splits of the ``role="train"`` corpora; evaluation test sets never enter them. Every row is one
-rendered example: the chat ``messages`` (user, assistant), the ``target`` and its provenance; evaluation
-rows add ``example``, the JSON of :meth:`Example.to_dict`, which is what scoring needs.
-
-All configs of one build are views of one :class:`Staging`: it reads and renders every source once,
-enforces the hygiene rules (no document of an evaluation test set, no duplicate (prompt, target) pair,
-unique ids), applies the mixture, and stages the rows on disk so that memory stays flat. Training configs
-with several sources interleave them in a seeded random order that keeps each source's own order.
-
-Standalone use: ``MNLUInstruct(config_name="ner", data_dir=D).download_and_prepare()``; ``mnlu build``
-(:mod:`mnlu_instruct.hub`) writes every config as parquet into a Hub-ready folder.
+:class:`Staging` enforces the hygiene rules of the training configs: no document of an evaluation test set, no
+duplicate (prompt, target) pair, unique ids (:meth:`Staging._drop_reason` decides what is dropped and why);
+it checks each training split against its documented count, applies the mixture, and writes the rows as Arrow
+IPC files in batches so that memory stays flat. Evaluation sets are read and rendered as they are.
 """
 
 from __future__ import annotations
@@ -25,24 +16,25 @@ from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Protocol
 
 import datasets
 import pyarrow as pa
 from tqdm.auto import tqdm
 
-from .answer_format import NONE_MARKER
-from .corpora import get_corpus, registry
-from .corpus import TASK_TYPES, Corpus, MissingCorpusError, resolve_data_dir
-from .examples import Example
-from .mixtures import DEFAULT_SEED, Mixture, get_mixture, priority
-from .prompts import Rendered, render
+from ..corpora import get_corpus, registry
+from ..corpus import Corpus, MissingCorpusError, resolve_data_dir
+from ..examples import Example
+from ..mixtures import DEFAULT_SEED, Mixture, get_mixture, priority
+from ..prompts import render
+from ..schema import CorpusFormatError
 
 TRAIN_SPLITS = ("train", "validation")
 EVAL_SPLITS = ("validation", "test")
-DEFAULT_CONFIG = "all"
-EVAL_PREFIX = "eval_"
 BATCH_ROWS = 1000
+DOCUMENT_OVERLAP, TEXT_OVERLAP, DUPLICATE = "document overlap", "text overlap", "duplicate"
+"""Why a training row is dropped: its document, or its text, is in an evaluation test set; or it repeats a
+(prompt, target) pair kept before it."""
 
 FEATURES = datasets.Features({
     "id": datasets.Value("string"),
@@ -69,28 +61,14 @@ def evaluation_corpora() -> list[Corpus]:
     return [c for c in registry().values() if c.role == "eval" and not c.restricted]
 
 
-def row(rendered: Rendered) -> dict[str, Any]:
-    """The training-config row of a rendered example."""
-    return {
-        "id": rendered.id,
-        "messages": rendered.messages,
-        "target": rendered.target,
-        "source": rendered.source,
-        "task_type": rendered.task_type,
-        "document_id": rendered.document_id,
-        "template_id": rendered.template_id,
-        "template_version": rendered.template_version,
-    }
-
-
 def example_json(example: Example) -> str:
     """The JSON text of :meth:`Example.to_dict`, keys sorted."""
     return json.dumps(example.to_dict(), ensure_ascii=False, sort_keys=True)
 
 
 def eval_row(example: Example) -> dict[str, Any]:
-    """The evaluation-config row: the training row plus the example's JSON."""
-    return {**row(render(example)), "example": example_json(example)}
+    """The evaluation-config row: the rendered row plus the example's JSON."""
+    return {**render(example).to_json(), "example": example_json(example)}
 
 
 def has_split(corpus: Corpus, split: str, data_dir: Path) -> bool:
@@ -104,78 +82,100 @@ def has_split(corpus: Corpus, split: str, data_dir: Path) -> bool:
     return True
 
 
+def missing_files(corpus: Corpus, split: str, data_dir: Path) -> list[str]:
+    """The files of ``split`` of ``corpus`` that are not in ``data_dir``, relative to the corpus folder."""
+    return [name for name in corpus.files.get(split, ()) if not (data_dir / corpus.folder / name).exists()]
+
+
 @dataclass
 class SplitStats:
-    """What happened to one split of one source: read, dropped, kept."""
+    """What happened to one split of one source: read (against the documented count), dropped and why, kept.
 
+    ``document_overlaps`` and ``text_overlaps`` count the rows dropped per evaluation test set.
+    """
+
+    expected: Optional[int] = None
     read: int = 0
-    overlaps: int = 0
+    document_overlaps: dict[str, int] = field(default_factory=dict)
+    text_overlaps: dict[str, int] = field(default_factory=dict)
     duplicates: int = 0
     available: int = 0
     selected: int = 0
 
+    @property
+    def overlaps(self) -> int:
+        """Rows dropped because their document is in an evaluation test set."""
+        return sum(self.document_overlaps.values())
 
-@dataclass
-class Showcase:
-    """Per task type, one rendered example for the dataset card: a non-trivial answer, a readable length.
+    @property
+    def text_overlap_total(self) -> int:
+        """Rows dropped because their text is in an evaluation test set."""
+        return sum(self.text_overlaps.values())
 
-    Among the rows whose answer names something (not only ``Type: None`` lines), the one whose user turn
-    is closest to :attr:`length` characters (ties: source, then id), so the choice is deterministic.
-    """
+    @property
+    def partial(self) -> bool:
+        """Whether the number of examples read differs from the documented count."""
+        return self.expected is not None and self.read != self.expected
 
-    length: int = 600
-    chosen: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    def _key(self, item: dict[str, Any]) -> tuple[int, str, str]:
-        return abs(len(item["messages"][0]["content"]) - self.length), item["source"], item["id"]
-
-    def offer(self, item: dict[str, Any]) -> None:
-        if all(line.endswith(f": {NONE_MARKER}") for line in item["target"].splitlines()):
-            return
-        best = self.chosen.get(item["task_type"])
-        if best is None or self._key(item) < self._key(best):
-            self.chosen[item["task_type"]] = {k: item[k] for k in ("id", "source", "messages", "target")}
+    def drop(self, reason: str, test_set: str) -> None:
+        """Count one dropped row."""
+        if reason == DUPLICATE:
+            self.duplicates += 1
+        else:
+            counts = self.document_overlaps if reason == DOCUMENT_OVERLAP else self.text_overlaps
+            counts[test_set] = counts.get(test_set, 0) + 1
 
 
 @dataclass
 class EvalScan:
-    """The document ids of every evaluation test set present, and which sets could not be checked."""
+    """The document ids of every evaluation test set present (id -> test set), and which sets were not present."""
 
-    ids: frozenset[str]
+    ids: dict[str, str]
     checked: tuple[str, ...]
     unchecked: tuple[str, ...]
 
 
 def scan_eval_tests(data_dir: Path) -> EvalScan:
     """The document ids of the test split of every ``role="eval"`` corpus present (restricted ones too)."""
-    ids: set[str] = set()
+    ids: dict[str, str] = {}
     checked, unchecked = [], []
     for corpus in registry().values():
         if corpus.role != "eval":
             continue
         if has_split(corpus, "test", data_dir):
-            ids.update(record.document_id for record in corpus.read("test", data_dir))
+            for record in corpus.read("test", data_dir):
+                ids.setdefault(record.document_id, corpus.name)
             checked.append(corpus.name)
         else:
             unchecked.append(corpus.name)
-    return EvalScan(frozenset(ids), tuple(checked), tuple(unchecked))
+    return EvalScan(ids, tuple(checked), tuple(unchecked))
+
+
+class TextIndex(Protocol):
+    """The text of the evaluation test sets: ``match(text)`` gives (test set, reason) for a text found there."""
+
+    def match(self, text: str) -> Optional[tuple[str, str]]: ...
 
 
 class Staging:
     """One build's rows: every selected source read, rendered, checked and sampled once, staged on disk.
 
     ``corpora`` restricts the build to the named corpora (training sources and evaluation sets); a named
-    corpus must be present. Without it every corpus whose files are present is taken. ``progress`` shows a
-    progress bar per corpus and split, on terminal line ``bar_line`` (two processes can share a terminal).
+    corpus must be present. Without it every corpus whose files are present is taken. ``allow_partial``
+    builds a training split whose example count differs from the documented one (recorded in ``stats``);
+    without it that is an error. ``text_index``, when given, also drops training rows whose text it finds
+    in an evaluation test set. ``progress`` shows a progress bar per corpus and split.
     """
 
     def __init__(self, data_dir: Path | str | None, mixture: Mixture | str = "default", seed: int = DEFAULT_SEED,
                  corpora: Optional[Sequence[str]] = None, work_dir: Path | None = None, progress: bool = False,
-                 bar_line: int = 0):
+                 allow_partial: bool = False, text_index: Optional[TextIndex] = None):
         self.data_dir = resolve_data_dir(data_dir)
         self.mixture = get_mixture(mixture) if isinstance(mixture, str) else mixture
         self.seed = seed
-        self.progress, self.bar_line = progress, bar_line
+        self.progress = progress
+        self.allow_partial = allow_partial
+        self.text_index = text_index
         self.requested = tuple(sorted(set(corpora))) if corpora else None
         for name in self.requested or ():
             get_corpus(name)
@@ -183,17 +183,20 @@ class Staging:
         if unknown:
             raise ValueError(f"mixture {self.mixture.name} names sources that are not training corpora: "
                              f"{', '.join(unknown)}")
-        self._tmp = None if work_dir else tempfile.TemporaryDirectory(prefix="mnlu-staging-")
-        self.work_dir = Path(work_dir or self._tmp.name)
+        self._tmp: Optional[tempfile.TemporaryDirectory[str]] = None
+        if work_dir is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="mnlu-staging-")
+            work_dir = Path(self._tmp.name)
+        self.work_dir = work_dir
         self.work_dir.mkdir(parents=True, exist_ok=True)
         self.stats: dict[str, dict[str, SplitStats]] = {}
         self.skipped: dict[str, str] = {}
+        self.skipped_splits: dict[str, dict[str, str]] = {}
         self.eval_counts: dict[str, dict[str, int]] = {}
-        self.showcase = Showcase()
         self.scan: Optional[EvalScan] = None
-        self._priorities: dict[tuple[str, str], array] = {}
+        self._seen_pairs: set[bytes] = set()
+        self._priorities: dict[tuple[str, str], array[int]] = {}
         self._selected: dict[tuple[str, str], Optional[set[int]]] = {}
-        self._offered: set[tuple[str, str]] = set()
 
     # -- which corpora -------------------------------------------------------------------------------
     def _wanted(self, corpus: Corpus) -> bool:
@@ -239,40 +242,63 @@ class Staging:
                 self.skipped[corpus.name] = f"task type {corpus.task_type} is not in mixture {self.mixture.name}"
             elif self._present(corpus, TRAIN_SPLITS):
                 sources.append(corpus)
-        seen_pairs: set[bytes] = set()
         seen_ids: set[str] = set()
         for split in TRAIN_SPLITS:
             for corpus in sources:
                 if has_split(corpus, split, self.data_dir):
-                    self._stage_training(corpus, split, seen_pairs, seen_ids)
+                    self._stage_training(corpus, split, seen_ids)
+                elif split in corpus.files:
+                    missing = ", ".join(missing_files(corpus, split, self.data_dir))
+                    self.skipped_splits.setdefault(corpus.name, {})[split] = f"file missing: {missing}"
         available = {name: {split: s.available for split, s in splits.items()} for name, splits in self.stats.items()}
         for name, splits in self.mixture.quotas(available).items():
             for split, kept in splits.items():
                 self._select(name, split, kept)
 
-    def _stage_training(self, corpus: Corpus, split: str, seen_pairs: set[bytes], seen_ids: set[str]) -> None:
-        stats = self.stats.setdefault(corpus.name, {}).setdefault(split, SplitStats())
+    def _drop_reason(self, example: Example, pair: bytes) -> Optional[tuple[str, str]]:
+        """Why a training example may not be kept, as (reason, evaluation test set), or None to keep it.
+
+        In this order: its document is in an evaluation test set; its text is (when a text index is given);
+        its (prompt, target) pair, ``pair``, was kept before.
+        """
+        assert self.scan is not None
+        test_set = self.scan.ids.get(example.document_id)
+        if test_set is not None:
+            return DOCUMENT_OVERLAP, test_set
+        if self.text_index is not None:
+            for text in filter(None, (example.text, example.text_2)):
+                hit = self.text_index.match(text)
+                if hit is not None:
+                    return TEXT_OVERLAP, hit[0]
+        if pair in self._seen_pairs:
+            return DUPLICATE, ""
+        return None
+
+    def _stage_training(self, corpus: Corpus, split: str, seen_ids: set[str]) -> None:
+        stats = self.stats.setdefault(corpus.name, {}).setdefault(split, SplitStats(corpus.split_sizes.get(split)))
         keys = self._priorities[(corpus.name, split)] = array("Q")
         with _StageWriter(self._path(corpus.name, split), _TRAIN_SCHEMA) as writer:
             for example in self._progress(corpus, split):
                 stats.read += 1
-                if example.document_id in self.scan.ids:
-                    stats.overlaps += 1
-                    continue
-                item = row(render(example))
+                item = render(example).to_json()
                 pair = hashlib.blake2b(f"{item['messages'][0]['content']}\0{item['target']}".encode(),
                                        digest_size=16).digest()
-                if pair in seen_pairs:
-                    stats.duplicates += 1
+                drop = self._drop_reason(example, pair)
+                if drop is not None:
+                    stats.drop(*drop)
                     continue
                 if item["id"] in seen_ids:
                     raise ValueError(f"corpus {corpus.name!r}, {split}: example id {item['id']!r} occurs twice "
                                      "in the training sources; ids must be unique across sources")
-                seen_pairs.add(pair)
+                self._seen_pairs.add(pair)
                 seen_ids.add(item["id"])
                 keys.append(priority(self.seed, corpus.name, item["id"]))
                 writer.add(item)
                 stats.available += 1
+        if stats.partial and not self.allow_partial:
+            raise CorpusFormatError(self.data_dir / corpus.folder, f"{split} split",
+                                    f"{stats.read:,} examples found, {stats.expected:,} documented; a truncated or "
+                                    "altered file? (mnlu build --allow-partial builds it anyway)")
 
     def _select(self, name: str, split: str, kept: int) -> None:
         """Keep the ``kept`` instances with the smallest sampling keys (``None`` = all of them)."""
@@ -299,9 +325,8 @@ class Staging:
         return self.eval_counts[corpus.name]
 
     def _progress(self, corpus: Corpus, split: str) -> Iterator[Example]:
-        return tqdm(corpus.examples(split, self.data_dir), desc=f"{corpus.name}/{split}", unit=" ex",
-                    total=corpus.split_sizes.get(split) or None, disable=not self.progress, leave=False,
-                    position=self.bar_line)
+        return iter(tqdm(corpus.examples(split, self.data_dir), desc=f"{corpus.name}/{split}", unit=" ex",
+                         total=corpus.split_sizes.get(split) or None, disable=not self.progress, leave=False))
 
     def _path(self, name: str, split: str) -> Path:
         return self.work_dir / f"{name}.{split}.arrow"
@@ -331,20 +356,14 @@ class Staging:
 
     def _selected_rows(self, name: str, split: str) -> Iterator[dict[str, Any]]:
         chosen = self._selected[(name, split)]
-        offer = (name, split) not in self._offered  # the card's showcase sees each row once
-        self._offered.add((name, split))
         for position, item in enumerate(read_staged(self._path(name, split))):
             if chosen is None or position in chosen:
-                if offer:
-                    self.showcase.offer(item)
                 yield item
 
     def eval_rows(self, corpus: Corpus, split: str) -> Iterator[dict[str, Any]]:
         """The staged rows of one split of an evaluation set."""
         self.stage_eval(corpus)
-        for item in read_staged(self._path(corpus.name, split)):
-            self.showcase.offer(item)
-            yield item
+        yield from read_staged(self._path(corpus.name, split))
 
 
 class _StageWriter:
@@ -381,74 +400,3 @@ def read_staged(path: Path) -> Iterator[dict[str, Any]]:
         reader = pa.ipc.open_file(handle)
         for index in range(reader.num_record_batches):
             yield from reader.get_batch(index).to_pylist()
-
-
-@dataclass
-class MNLUInstructConfig(datasets.BuilderConfig):
-    """A config: ``kind`` "train" (sources' train/validation) or "eval" (one evaluation set's validation/test).
-
-    ``mixture``, ``seed`` and ``corpora`` are the build's parameters (see :class:`Staging`).
-    """
-
-    kind: str = "train"
-    sources: tuple[str, ...] = ()
-    mixture: str = "default"
-    seed: int = DEFAULT_SEED
-    corpora: Optional[tuple[str, ...]] = None
-
-
-def builder_configs() -> list[MNLUInstructConfig]:
-    """Every config, in the card's order: ``all``, task types, sources, evaluation sets."""
-    train = training_corpora()
-    configs = [MNLUInstructConfig(name=DEFAULT_CONFIG, sources=tuple(c.name for c in train),
-                                  description="every training source")]
-    for task_type in TASK_TYPES:
-        sources = tuple(c.name for c in train if c.task_type == task_type)
-        if sources:
-            configs.append(MNLUInstructConfig(name=task_type, sources=sources,
-                                              description=f"the {task_type.upper()} training sources"))
-    configs += [MNLUInstructConfig(name=c.name, sources=(c.name,), description=c.display_name) for c in train]
-    configs += [MNLUInstructConfig(name=f"{EVAL_PREFIX}{c.name}", kind="eval", sources=(c.name,),
-                                   description=f"{c.display_name} evaluation set") for c in evaluation_corpora()]
-    return configs
-
-
-class MNLUInstruct(datasets.GeneratorBasedBuilder):
-    """MNLU-Instruct: medical NLU corpora in one instruction format (see the module docstring)."""
-
-    BUILDER_CONFIG_CLASS = MNLUInstructConfig
-    BUILDER_CONFIGS = builder_configs()
-    DEFAULT_CONFIG_NAME = DEFAULT_CONFIG
-    DEFAULT_WRITER_BATCH_SIZE = BATCH_ROWS
-
-    def __init__(self, *args: Any, staging: Optional[Staging] = None, **kwargs: Any):
-        self._staging = staging
-        super().__init__(*args, **kwargs)
-
-    @property
-    def staging(self) -> Staging:
-        """The shared staging of a ``mnlu build``, else one made from this config's parameters."""
-        if self._staging is None:
-            self._staging = Staging(self.config.data_dir, self.config.mixture, self.config.seed, self.config.corpora)
-        return self._staging
-
-    def _info(self) -> datasets.DatasetInfo:
-        return datasets.DatasetInfo(
-            description=__doc__.split("\n\n")[0],
-            features=EVAL_FEATURES if self.config.kind == "eval" else FEATURES,
-        )
-
-    def _split_generators(self, dl_manager: Any) -> list[datasets.SplitGenerator]:
-        if self.config.kind == "eval":
-            counts = self.staging.stage_eval(get_corpus(self.config.sources[0]))
-            splits = [split for split in EVAL_SPLITS if split in counts]
-        else:
-            self.staging.prepare_training()
-            splits = [split for split in TRAIN_SPLITS if self.staging.count(self.config.sources, split)]
-        return [datasets.SplitGenerator(name=split, gen_kwargs={"split": split}) for split in splits]
-
-    def _generate_examples(self, split: str) -> Iterator[tuple[int, dict[str, Any]]]:
-        if self.config.kind == "eval":
-            yield from enumerate(self.staging.eval_rows(get_corpus(self.config.sources[0]), split))
-        else:
-            yield from enumerate(self.staging.rows(self.config.sources, split))
