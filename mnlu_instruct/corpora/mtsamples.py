@@ -120,7 +120,7 @@ def read(folder: Path, split: str) -> Iterator[TextClassification]:
             continue
         yield TextClassification(
             id=f"{NAME}-{note_id}",
-            document_id=str(note_id),
+            document_id=f"{NAME}-note-{note_id}",  # note ids are local numbers: namespaced so they never meet a PMID
             text=transcription,
             labels=(specialty if specialty in _KEPT else OTHER,),
         )
