@@ -136,6 +136,12 @@ def test_card_lists_the_paper_corpora_it_contains_and_lacks(card):
     assert "Sources beyond the paper's mix: none." in card
 
 
+def test_card_says_when_a_paper_corpus_was_read_but_kept_nothing(built):
+    stats = {**built[1].stats, "genia": {"train": SplitStats(1908, 1908, available=1908, selected=0)}}
+    text = render_card(dataclasses.replace(built[1], stats=stats))
+    assert "| GENIA | events | `genia` | no (read, no instance kept) |" in text and "contains 2 of them" in text
+
+
 def test_card_licences_flags_and_in_domain_notes(built, card):
     assert "- **Share-alike** (derivatives under the same licence): EU-ADR (`euadr`: Open Database License" in card
     assert "BIOSSES (`biosses`: GPL-3.0" in card

@@ -165,6 +165,8 @@ def test_publish_refuses_restricted_sources_and_says_why(small, tmp_path, fake_a
     with pytest.raises(PublishRefused, match="mednli: MedNLI is restricted") as refused:
         publish(folder, "org/MNLU-Instruct", dry_run=True)
     assert "PhysioNet" in str(refused.value)
+    with pytest.raises(PublishRefused, match="mednli: MedNLI is restricted"):  # no flag admits restricted data
+        publish(folder, "org/MNLU-Instruct", dry_run=True, include_unclear=True)
     assert main(["publish", str(folder), "--repo-id", "org/MNLU-Instruct"]) == 2
     assert "refusing to publish restricted, unverifiable or unclearly licensed data" in capsys.readouterr().err
     relabel(folder, "my_private_notes")

@@ -133,12 +133,14 @@ def card_unclear_sources(text: str) -> list[str]:
     return []
 
 
-def _paper_rows(built: set[str], skipped: Mapping[str, str]) -> list[dict[str, Any]]:
-    """The paper's corpora with the readers that cover each and whether this build contains it."""
+def _paper_rows(built: set[str], read: set[str], skipped: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The paper's corpora with the readers that cover each and whether this build contains it (``built``: the
+    sources with instances; ``read``: every source read)."""
     rows = []
     for paper in PAPER_CORPORA:
         present = [name for name in paper.readers if name in built]
-        why = sorted({skipped[name] for name in paper.readers if name in skipped})
+        why = sorted({skipped[name] for name in paper.readers if name in skipped}
+                     | {"read, no instance kept" for name in paper.readers if name in read})
         rows.append({"name": paper.name, "folder": paper.folder, "readers": paper.readers, "present": present,
                      "why": "; ".join(why) or "not requested"})
     return rows
@@ -249,7 +251,7 @@ def render_card(report: BuildReport) -> str:
                                              ("unclear", "no licence stated, or its terms are unclear"))],
         unclear_line=UNCLEAR_LINE, unclear=[c.name for c in every if classify(c).unclear],
         in_domain=[(c, c.in_domain_for) for c in sources if c.in_domain_for and c.name in built],
-        paper=_paper_rows(built, report.skipped), paper_total=len(PAPER_CORPORA),
+        paper=_paper_rows(built, set(report.stats), report.skipped), paper_total=len(PAPER_CORPORA),
         beyond=[name for name in BEYOND_THE_PAPER if name in built],
         evals=[{"corpus": c, "benchmarks": [b.upper() for b in c.benchmarks],
                 "counts": [report.configs[f"{EVAL_PREFIX}{c.name}"].get(s) for s in ("validation", "test")]}
