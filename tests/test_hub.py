@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import httpx2
 import huggingface_hub
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -52,7 +53,7 @@ def fake_api(monkeypatch):
 def test_hub_licence_identifiers_of_the_real_corpora():
     expected = {"anatem": "cc-by-sa-3.0", "linnaeus": "cc-by-4.0", "phee": "mit", "ddi": "cc-by-nc-4.0",
                 "chemprot": "unknown", "gad": "unknown", "mednli": "other", "biosses": "gpl-3.0", "hoc": "gpl-3.0",
-                "jnlpba": "cc-by-3.0"}
+                "jnlpba": "cc-by-3.0", "euadr": "odbl", "mtsamples": "unknown", "cdsr": "unknown"}
     assert {name: hub_license(get_corpus(name)) for name in expected} == expected
     assert all(hub_license(get_corpus(name)) in HUB_LICENSES for name in expected)
 
@@ -66,7 +67,7 @@ def test_committed_card_validates_as_hub_dataset_card_metadata():
     assert {"cc-by-sa-3.0", "cc-by-nc-4.0", "gpl-3.0", "mit"} <= set(card.data.license)
     assert {"all", "ner", "re", "ee", "eval_ncbi_disease"} <= set(configs)
     assert configs.get_default_config_name() == "all"
-    assert f"![Training instances per source]({CHART})" in text
+    assert f"![Training instances per task type and per source]({CHART})" in text
     assert (REPO / CHART).read_bytes().startswith(b"\x89PNG")
 
 
@@ -114,6 +115,41 @@ def test_publish_uploads_the_folder_in_one_commit(small, fake_api):
         (name, str(small / name)) for name in files]
 
 
+class UnreachableApi:
+    """An HfApi whose calls fail as they do without a network: the client's error, raised while handling another."""
+
+    def __init__(self, error: BaseException):
+        self.error = error
+
+    def create_repo(self, *args, **kwargs):
+        try:
+            raise OSError("[Errno -2] Name or service not known")
+        except OSError as cause:
+            raise self.error from cause
+
+
+@pytest.mark.parametrize("error", [
+    httpx2.ConnectError("[Errno -2] Name or service not known"),
+    httpx2.ReadTimeout("timed out"),
+    huggingface_hub.errors.OfflineModeIsEnabled("Cannot reach https://huggingface.co/api/repos/create: offline mode "
+                                                "is enabled.\nUnset HF_HUB_OFFLINE."),
+])
+def test_publish_without_a_network_prints_one_line(small, monkeypatch, capsys, error):
+    monkeypatch.setattr(huggingface_hub, "HfApi", lambda: UnreachableApi(error))
+    assert main(["publish", str(small), "--repo-id", "org/MNLU-Instruct"]) == 2
+    captured = capsys.readouterr()
+    (line,) = captured.err.splitlines()
+    assert line.startswith("mnlu publish: error: cannot reach the Hugging Face Hub (")
+    assert str(error).splitlines()[0] in line and "nothing was uploaded" in line and captured.out == ""
+
+
+def test_publish_in_offline_mode_prints_one_line(small, monkeypatch, capsys):
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+    assert main(["publish", str(small), "--repo-id", "org/MNLU-Instruct"]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("mnlu publish: error: cannot reach the Hugging Face Hub (") and "offline mode" in line
+
+
 def relabel(folder: Path, source: str) -> None:
     """Rewrite the source column of the eval_biosses test file (as if a local build held another corpus)."""
     path = folder / "data" / "eval_biosses" / "test-00000-of-00001.parquet"
@@ -129,8 +165,10 @@ def test_publish_refuses_restricted_sources_and_says_why(small, tmp_path, fake_a
     with pytest.raises(PublishRefused, match="mednli: MedNLI is restricted") as refused:
         publish(folder, "org/MNLU-Instruct", dry_run=True)
     assert "PhysioNet" in str(refused.value)
+    with pytest.raises(PublishRefused, match="mednli: MedNLI is restricted"):  # no flag admits restricted data
+        publish(folder, "org/MNLU-Instruct", dry_run=True, include_unclear=True)
     assert main(["publish", str(folder), "--repo-id", "org/MNLU-Instruct"]) == 2
-    assert "refusing to publish restricted or unverifiable data" in capsys.readouterr().err
+    assert "refusing to publish restricted, unverifiable or unclearly licensed data" in capsys.readouterr().err
     relabel(folder, "my_private_notes")
     with pytest.raises(PublishRefused, match="my_private_notes: not a known corpus"):
         publish(folder, "org/MNLU-Instruct")

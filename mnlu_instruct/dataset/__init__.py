@@ -5,7 +5,10 @@
 - :mod:`.builder`: the ``datasets.GeneratorBasedBuilder`` and its configs, views of one staging.
 - :mod:`.folder`: ``mnlu build``: every config as parquet in a Hub-ready folder, written atomically.
 - :mod:`.manifest`: the list of files a build vouches for (sha256, sources, licences).
-- :mod:`.card` (template ``card.md.jinja``) and :mod:`.chart`: the dataset card and its composition chart.
-- :mod:`.licences`: Hub licence identifiers and licence flags of a corpus.
-- :mod:`.publish`: ``mnlu publish``: upload a build folder, only what its manifest lists.
+- :mod:`.card` (template ``card.md.jinja``) and :mod:`.chart`: the dataset card and its composition chart;
+  :mod:`.bibtex`: the card's BibTeX, generated from the readers' citation texts.
+- :mod:`.licences`: one rule from a corpus's licence text to its Hub identifier and flags (restricted, unclear,
+  non-commercial, share-alike).
+- :mod:`.publish`: ``mnlu publish``: upload a build folder, only what its manifest lists; never restricted
+  sources, and sources of unclear licence only when asked.
 """

@@ -5,6 +5,7 @@ The card's showcase (one example per task type) is chosen after the build, from 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Mapping
@@ -22,9 +23,11 @@ import yaml
 from ..answer_format import NONE_MARKER
 from ..corpora import get_corpus
 from ..corpus import Corpus
+from ..paper_corpora import BEYOND_THE_PAPER, PAPER_CORPORA
+from .bibtex import bibtex_entries
 from .builder import DEFAULT_CONFIG, EVAL_PREFIX, builder_configs
-from .licences import HUB_LICENSES, flags, hub_license
-from .staging import BATCH_ROWS, DOCUMENT_OVERLAP, TEXT_OVERLAP, SplitStats
+from .licences import HUB_LICENSES, classify, flags, hub_license
+from .staging import BATCH_ROWS, SplitStats
 
 if TYPE_CHECKING:
     from datasets.utils.metadata import MetadataConfigs
@@ -44,8 +47,18 @@ TASK_CATEGORIES = {"ner": "token-classification", "ee": "token-classification", 
 HUB_TASK_CATEGORIES = frozenset({"text-generation", "token-classification", "text-classification",
                                  "sentence-similarity", "question-answering", "zero-shot-classification",
                                  "summarization"})
-PAPER_CITATION = ("Fu Y, et al. BioMistral-NLU: Towards More Generalizable Medical Language Understanding through "
-                  "Instruction Tuning. AMIA 2025 Informatics Summit; arXiv:2410.18955.")
+PAPER_BIBTEX = """@inproceedings{fu2025biomistralnlu,
+  author = {Fu, Yujuan Velvin and Ramachandran, Giridhar Kaushik and Park, Namu and Lybarger, Kevin and Xia, Fei and
+            Uzuner, {\\"O}zlem and Yetisgen, Meliha},
+  title = {{BioMistral-NLU: Towards More Generalizable Medical Language Understanding through Instruction Tuning}},
+  booktitle = {Proceedings of the AMIA 2025 Informatics Summit},
+  pages = {149--158},
+  year = {2025},
+  eprint = {2410.18955},
+  archiveprefix = {arXiv},
+}"""
+UNCLEAR_LINE = "Included although their licence is unknown or unclear: "
+"""The card line that names the sources of unclear licence a build holds (``mnlu publish`` checks it)."""
 SHOWCASE_LENGTH = 600
 """The showcase prefers the user turn closest to this many characters."""
 _SHOWCASE_COLUMNS = ["id", "source", "task_type", "messages", "target"]
@@ -100,6 +113,39 @@ class _Hygiene:
     excluded: int
 
 
+def _per_test_set(stats: SplitStats) -> list[tuple[str, str, int]]:
+    """(reason, evaluation test set, rows dropped) of every per-test-set count ``stats`` holds: each of its
+    fields that maps test sets to counts (``document_overlaps`` gives reason "document overlap")."""
+    rows = []
+    for item in dataclasses.fields(stats):
+        counts = getattr(stats, item.name)
+        if isinstance(counts, dict):
+            reason = item.name.replace("_", " ").removesuffix("s")
+            rows += [(reason, test_set, n) for test_set, n in sorted(counts.items())]
+    return rows
+
+
+def card_unclear_sources(text: str) -> list[str]:
+    """The sources a card names on its :data:`UNCLEAR_LINE` (none when it has no such line)."""
+    for line in text.splitlines():
+        if line.startswith(UNCLEAR_LINE):
+            return sorted(re.findall(r"`([^`]+)`", line[len(UNCLEAR_LINE):]))
+    return []
+
+
+def _paper_rows(built: set[str], read: set[str], skipped: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The paper's corpora with the readers that cover each and whether this build contains it (``built``: the
+    sources with instances; ``read``: every source read)."""
+    rows = []
+    for paper in PAPER_CORPORA:
+        present = [name for name in paper.readers if name in built]
+        why = sorted({skipped[name] for name in paper.readers if name in skipped}
+                     | {"read, no instance kept" for name in paper.readers if name in read})
+        rows.append({"name": paper.name, "folder": paper.folder, "readers": paper.readers, "present": present,
+                     "why": "; ".join(why) or "not requested"})
+    return rows
+
+
 def card_metadata(report: BuildReport) -> dict[str, Any]:
     """The card's YAML header: Hub dataset-card metadata and the ``configs:`` list."""
     corpora = [get_corpus(name) for name in report.stats] + _eval_corpora(report)
@@ -143,6 +189,12 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
+def _total(counts: list[Optional[int]]) -> Optional[int]:
+    """The sum of the counts given, None when none is."""
+    given = [n for n in counts if n is not None]
+    return sum(given) if given else None
+
+
 def _number(n: Optional[int]) -> str:
     return "-" if n is None else f"{n:,}"
 
@@ -159,6 +211,7 @@ def render_card(report: BuildReport) -> str:
     """The dataset card (Markdown with a YAML header), from reader metadata and the build's statistics."""
     sources = [get_corpus(name) for name in report.stats]
     evals = _eval_corpora(report)
+    every = sources + evals
     configs = []
     for config in builder_configs():
         splits = report.configs.get(config.name)
@@ -169,32 +222,37 @@ def render_card(report: BuildReport) -> str:
     hygiene = [_Hygiene(c.name, split, s, len(c.excluded_document_ids.get(split, ())))
                for c in sources for split, s in report.stats[c.name].items()]
     dropped = [{"source": h.source, "split": h.split, "reason": reason, "test_set": test_set, "count": n}
-               for h in hygiene for reason, counts in ((DOCUMENT_OVERLAP, h.stats.document_overlaps),
-                                                       (TEXT_OVERLAP, h.stats.text_overlaps))
-               for test_set, n in sorted(counts.items())]
-    cited: dict[str, list[str]] = {}
-    for c in sources + evals:
-        cited.setdefault(c.citation, []).append(c.display_name)
-    every = sources + evals
+               for h in hygiene for reason, test_set, n in _per_test_set(h.stats)]
+    selected = {c.name: [report.stats[c.name][s].selected if s in report.stats[c.name] else None
+                         for s in ("train", "validation")] for c in sources}
+    by_task = [{"task_type": t, "title": TASK_NAMES[t], "sources": [c.name for c in sources if c.task_type == t],
+                "counts": [_total([selected[c.name][i] for c in sources if c.task_type == t]) for i in (0, 1)]}
+               for t in TASK_NAMES if any(c.task_type == t for c in sources)]
+    built = {c.name for c in sources if any(n for n in selected[c.name])}
+    entries = bibtex_entries(every)
     return _template().render(
         header=yaml.safe_dump(card_metadata(report), sort_keys=False, allow_unicode=True, width=1000).rstrip(),
         pretty_name=PRETTY_NAME, default_config=DEFAULT_CONFIG, eval_prefix=EVAL_PREFIX, chart=CHART,
-        mixture=report.mixture, seed=report.seed, paper_citation=PAPER_CITATION,
+        mixture=report.mixture, seed=report.seed,
         train_total=sum(s["train"].selected for s in report.stats.values() if "train" in s),
         validation_total=sum(s["validation"].selected for s in report.stats.values() if "validation" in s),
-        task_names=[TASK_NAMES[t] for t in TASK_NAMES if any(c.task_type == t for c in sources)],
+        task_names=[row["title"] for row in by_task], by_task=by_task,
         configs=configs,
         showcase=[{"title": TASK_NAMES[task_type], "task_type": task_type, "source": shown["source"],
                    "id": shown["id"], "from_eval": get_corpus(shown["source"]).role == "eval",
                    "prompt": shown["prompt"], "target": shown["target"]}
                   for task_type, shown in report.showcase.items()],
-        sources=[{"corpus": c, "flags": flags(c),
-                  "counts": [report.stats[c.name][s].selected if s in report.stats[c.name] else None
-                             for s in ("train", "validation")]} for c in sources],
+        sources=[{"corpus": c, "flags": flags(c), "hub": hub_license(c), "counts": selected[c.name]} for c in sources],
         skipped=sorted(report.skipped.items()),
-        licence_flags=[(flag, meaning, [f"{c.display_name} ({_cell(c.license)})" for c in every if flag in flags(c)])
+        licence_flags=[(flag, meaning, [f"{c.display_name} (`{c.name}`: {_cell(c.license)})" for c in every
+                                        if flag in flags(c)])
                        for flag, meaning in (("non-commercial", "no commercial use"),
-                                             ("share-alike", "derivatives under the same licence"))],
+                                             ("share-alike", "derivatives under the same licence"),
+                                             ("unclear", "no licence stated, or its terms are unclear"))],
+        unclear_line=UNCLEAR_LINE, unclear=[c.name for c in every if classify(c).unclear],
+        in_domain=[(c, c.in_domain_for) for c in sources if c.in_domain_for and c.name in built],
+        paper=_paper_rows(built, set(report.stats), report.skipped), paper_total=len(PAPER_CORPORA),
+        beyond=[name for name in BEYOND_THE_PAPER if name in built],
         evals=[{"corpus": c, "benchmarks": [b.upper() for b in c.benchmarks],
                 "counts": [report.configs[f"{EVAL_PREFIX}{c.name}"].get(s) for s in ("validation", "test")]}
                for c in evals],
@@ -203,7 +261,7 @@ def render_card(report: BuildReport) -> str:
         hygiene=hygiene, dropped=dropped, partial=[h for h in hygiene if h.stats.partial],
         skipped_splits=[(name, split, why) for name, splits in sorted(report.skipped_splits.items())
                         for split, why in splits.items()],
-        citations=list(cited.items()),
+        paper_bibtex=PAPER_BIBTEX, bibtex=entries,
     )
 
 
