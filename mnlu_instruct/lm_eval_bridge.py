@@ -9,6 +9,10 @@ The task YAMLs name these functions through ``lm_eval_tasks/utils.py``:
 - :func:`aggregate`: corpus-level scoring of those items with ``scoring.score_examples``, the scorer of
   ``mnlu score``; the metric keys of one task share a single scoring pass.
 
+Templates (lm-eval ``--metadata '{"template": "ID"}'``): the prompts of the task type's canonical template by
+default, else of the template named (one of the corpus's task type; see ``mnlu_instruct/eval_templates.py``
+for ``mnlu eval --templates``).
+
 Scoring modes (lm-eval ``--metadata '{"mode": ...}'``): ``strict`` (default) emits the benchmark metrics
 (``score``, ``precision``, ...); ``paper`` emits the BioMistral-NLU rules' values under the same names with a
 ``_paper`` suffix; ``both`` emits the two side by side.
@@ -38,7 +42,7 @@ from .corpora import get_corpus
 from .corpus import DATA_DIR_ENV, Corpus, MissingCorpusError
 from .examples import Example
 from .generate_tasks import PAPER_SUFFIX, metric_keys
-from .prompts import render
+from .prompts import render, templates_of
 from .resources import tasks_dir
 from .scoring import METRICS, score_examples
 
@@ -62,13 +66,15 @@ _EXAMPLES: dict[tuple[str, str], Example] = {}
 
 
 def load_docs(
-    corpus: str, data_dir: Optional[str] = None, mode: str = "strict", metric: str = "", **_lm_eval: Any
+    corpus: str, data_dir: Optional[str] = None, mode: str = "strict", metric: str = "", template: str = "",
+    **_lm_eval: Any,
 ) -> dict:
     """``custom_dataset`` hook: ``{"test": Dataset}`` of the corpus's test examples, rendered.
 
     ``metric`` (a task's ``dataset_kwargs``) scores the task with another metric than the corpus's (BLUE's DDI).
     ``data_dir`` (from ``--metadata``) or ``$MNLU_DATA_DIR`` selects local files; a public corpus without
     them comes from the Hub, a restricted one raises :class:`MissingCorpusError` saying how to get it.
+    ``template`` (from ``--metadata``) renders with that template of the corpus's task type, not the canonical one.
     ``_lm_eval`` takes what lm-eval adds to every call (``version``, ``config_source``, model arguments).
     """
     if mode not in MODES:
@@ -76,7 +82,9 @@ def load_docs(
     metric = metric or get_corpus(corpus).metric
     if metric not in METRICS:
         raise ValueError(f"mnlu_{corpus}: unknown metric {metric!r}; use one of {', '.join(METRICS)}")
-    ids, prompts, targets = _rendered(corpus, str(data_dir) if data_dir else os.environ.get(DATA_DIR_ENV))
+    if template:
+        check_template(corpus, template)
+    ids, prompts, targets = _rendered(corpus, str(data_dir) if data_dir else os.environ.get(DATA_DIR_ENV), template)
     n = len(ids)
     columns = {
         "id": ids, "source": (corpus,) * n, "prompt": prompts, "target": targets, "mode": (mode,) * n,
@@ -85,12 +93,23 @@ def load_docs(
     return {"test": datasets.Dataset.from_dict({name: list(values) for name, values in columns.items()})}
 
 
+def check_template(corpus: str, template: str) -> None:
+    """A template id that is not one of the corpus's task type raises, naming the ones that are."""
+    task_type = get_corpus(corpus).task_type
+    own = [info.id for info in templates_of(task_type)]
+    if template not in own:
+        raise ValueError(f"mnlu_{corpus}: template {template!r} is not a {task_type} template; use {', '.join(own)}")
+
+
 @lru_cache(maxsize=32)
-def _rendered(corpus: str, data_dir: Optional[str]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """Ids, prompts and targets of the corpus's test examples; read and rendered once per process."""
+def _rendered(
+    corpus: str, data_dir: Optional[str], template: str = ""
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Ids, prompts and targets of the corpus's test examples under ``template`` (empty: the canonical one); read
+    and rendered once per process and template."""
     ids, prompts, targets = [], [], []
     for example in _test_examples(get_corpus(corpus), data_dir):
-        rendered = render(example)
+        rendered = render(example, template=template or None)
         _EXAMPLES[(corpus, example.id)] = example
         ids.append(example.id)
         prompts.append(rendered.prompt)

@@ -266,11 +266,11 @@ def _resolve(example: Example, template: Optional[str]) -> TemplateInfo:
 def render_prompt(example: Example, template: Optional[str] = None) -> str:
     """The user turn of ``example``, with ``template`` or else the example's template (see :func:`render`)."""
     info = _resolve(example, template)
-    template = _template(info.id)
+    compiled = _template(info.id)
     try:
-        return template.render(template_context(example)).strip()
+        return compiled.render(template_context(example)).strip()
     except jinja2.TemplateError as error:
-        path = Path(template.filename or _template_path(info.id))
+        path = Path(compiled.filename or _template_path(info.id))
         line = error.lineno if isinstance(error, jinja2.TemplateSyntaxError) else _failing_line(error, path)
         raise TemplateError(path, line, f"{type(error).__name__}: {error}") from None
 

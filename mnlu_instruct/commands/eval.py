@@ -26,7 +26,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
+        from ..eval_templates import template_variants
         from ..lm_eval_bridge import run_lm_eval
     except ModuleNotFoundError as missing:
         raise ValueError(f"{missing}; mnlu eval needs the eval extra: pip install 'mnlu-instruct[eval]'") from None
-    return run_lm_eval(args.lm_eval_args)
+    with template_variants(args.lm_eval_args) as lm_eval_args:  # --templates all|ID,ID: variant tasks added
+        return run_lm_eval(lm_eval_args)
