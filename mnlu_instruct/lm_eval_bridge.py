@@ -42,7 +42,7 @@ from .corpora import get_corpus
 from .corpus import DATA_DIR_ENV, Corpus, MissingCorpusError
 from .examples import Example
 from .generate_tasks import PAPER_SUFFIX, metric_keys
-from .prompts import render, templates_of
+from .prompts import canonical_template, render, templates_of
 from .resources import tasks_dir
 from .scoring import METRICS, score_examples
 
@@ -105,11 +105,11 @@ def check_template(corpus: str, template: str) -> None:
 def _rendered(
     corpus: str, data_dir: Optional[str], template: str = ""
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """Ids, prompts and targets of the corpus's test examples under ``template`` (empty: the canonical one); read
-    and rendered once per process and template."""
+    """Ids, prompts and targets of the corpus's test examples under ``template`` (empty: the canonical one, whatever
+    template a Hub example names); read and rendered once per process and template."""
     ids, prompts, targets = [], [], []
     for example in _test_examples(get_corpus(corpus), data_dir):
-        rendered = render(example, template=template or None)
+        rendered = render(example, template=template or canonical_template(example.task_type).id)
         _EXAMPLES[(corpus, example.id)] = example
         ids.append(example.id)
         prompts.append(rendered.prompt)

@@ -80,7 +80,8 @@ def test_adding_a_template_is_two_files_and_a_golden_file(templates):
     assert [info.id for info in prompts.templates_of("qa")] == ["qa", "qa_v2"]
     example = GOLDEN_EXAMPLES["qa"]
     rendered = prompts.render(example, template="qa_v2")
-    assert rendered.template_id == "qa_v2" and rendered.prompt.startswith(f"Question: {example.question}\nOptions:\n(A) yes")
+    assert rendered.template_id == "qa_v2"
+    assert rendered.prompt.startswith(f"Question: {example.question}\nOptions:\n(A) yes")
     assert rendered.target == prompts.render(example).target
     assert GOLDEN / "qa_v2" / "qa.txt" in golden_cases()
     assert not (GOLDEN / "qa_v2").exists()  # so test_prompts fails until the golden file is written
@@ -236,18 +237,20 @@ def test_templates_option_is_taken_out_and_tasks_expanded():
     assert eval_templates.variants(leaves, "ner") == []
 
 
-def test_templates_option_refuses_conflicts():
-    with pytest.raises(ValueError, match="leave 'template' out of --metadata"):
-        with eval_templates.template_variants(
-            ["--tasks", "mnlu_ncbi_disease", "--templates", "all", "--metadata", '{"template": "ner"}']
-        ):
-            pass
-    with pytest.raises(ValueError, match="no other template for the task types of mnlu_gad"):
-        with eval_templates.template_variants(["--tasks", "mnlu_gad", "--templates", "all"]):
-            pass
-    with pytest.raises(ValueError, match="needs the tasks"):
-        with eval_templates.template_variants(["--templates", "all"]):
-            pass
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--tasks", "mnlu_ncbi_disease", "--metadata", '{"template": "ner"}'], "leave 'template' out of --metadata"),
+        (["--tasks", "mnlu_gad"], "no other template for the task types of mnlu_gad"),
+        (["--model", "mnlu-gold"], "needs the tasks"),
+        (["--tasks", "mnlu_gad", "--templates=ner_v9"], "unknown: ner_v9"),
+    ],
+    ids=["metadata", "no-variant", "no-tasks", "unknown"],
+)
+def test_templates_option_refuses_conflicts(argv, expected):
+    argv = argv if any(a.startswith("--templates") for a in argv) else [*argv, "--templates", "all"]
+    with pytest.raises((ValueError, KeyError), match=expected), eval_templates.template_variants(argv):
+        pass
 
 
 @register_model("mnlu-test-canonical-only")
