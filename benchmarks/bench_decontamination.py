@@ -32,8 +32,8 @@ from _common import median_seconds, write_results  # noqa: E402
 from mnlu_instruct.corpora import registry  # noqa: E402
 from mnlu_instruct.corpus import MissingCorpusError  # noqa: E402
 from mnlu_instruct.dataset.decontamination import TestSetIndex, strip_tags, test_split_present  # noqa: E402
-from mnlu_instruct.examples import Example  # noqa: E402
 from mnlu_instruct.dataset.folder import build_folder  # noqa: E402  (the one place that names the build entry point)
+from mnlu_instruct.examples import Example  # noqa: E402
 
 TRAIN_SPLITS = ("train", "validation")
 TARGET_RATIO = 0.20

@@ -33,11 +33,6 @@ def option_letter(index: int) -> str:
     return LETTERS[index]
 
 
-def format_options(options: tuple[str, ...] | list[str]) -> str:
-    """The option list as the prompt shows it: ``(A) text`` lines."""
-    return "\n".join(f"({option_letter(i)}) {text}" for i, text in enumerate(options))
-
-
 def is_none_marker(text: str) -> bool:
     """Whether ``text`` reads as the empty marker (``None``, any case, optional trailing period)."""
     return text.strip().rstrip(".").strip().lower() == "none"

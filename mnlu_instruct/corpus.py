@@ -54,6 +54,8 @@ class Corpus:
     the reader leaves out because an evaluation set holds them; ``in_domain_for`` names the evaluation corpora
     whose documents the source still shares (reports mark them in-domain); ``mention_counts`` and
     ``relation_counts`` are documented annotation counts per split, where the release states them.
+    ``user_supplied`` marks a corpus whose files the project does not distribute: users obtain them
+    (see ``access``); every restricted corpus is user-supplied.
     """
 
     name: str
@@ -74,6 +76,7 @@ class Corpus:
     non_commercial: bool = False
     share_alike: bool = False
     restricted: bool = False
+    user_supplied: bool = False
     access: str = ""
     entity_types: tuple[tuple[str, str], ...] = ()
     labels: tuple[tuple[str, str], ...] = ()
@@ -93,6 +96,8 @@ class Corpus:
             raise ValueError(f"corpus {self.name}: unknown metric {self.metric!r}")
         if self.role not in ("eval", "train"):
             raise ValueError(f"corpus {self.name}: role must be 'eval' or 'train'")
+        if self.restricted and not self.user_supplied:
+            object.__setattr__(self, "user_supplied", True)  # restricted implies it (the dataclass is frozen)
 
     @property
     def splits(self) -> tuple[str, ...]:

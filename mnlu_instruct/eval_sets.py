@@ -37,7 +37,9 @@ def from_corpus(corpus: Corpus, split: str, data_dir: Union[str, Path, None] = N
 
 def built_file(folder: Union[str, Path], corpus: str, split: str) -> Path:
     """Where ``mnlu build`` writes the ``split`` of ``eval_<corpus>`` inside its output folder."""
-    from .dataset.builder import EVAL_PREFIX  # here: the builder module loads ``datasets``, which raw scoring never needs
+    from .dataset.builder import (
+        EVAL_PREFIX,  # here: the builder module loads ``datasets``, which raw scoring never needs
+    )
 
     return Path(folder) / "data" / f"{EVAL_PREFIX}{corpus}" / f"{split}-00000-of-00001.parquet"
 

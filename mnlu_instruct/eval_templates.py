@@ -14,11 +14,14 @@ import json
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from .corpora import get_corpus
+from .benchmarks import all_tasks
+from .generate_tasks import members
 from .prompts import parse_choice, templates_of
+from .resources import tasks_dir
 
 OPTION = "--templates"
 
@@ -54,33 +57,13 @@ def _values(argv: Sequence[str], names: tuple[str, ...]) -> list[tuple[int, str]
 
 
 def leaf_tasks(names: Sequence[str]) -> list[str]:
-    """The ``mnlu_*`` tasks that task names, patterns, mnlu groups and tags stand for, in order (others left out)."""
-    from lm_eval.tasks._index import Kind  # type: ignore[import-untyped]
-    from lm_eval.tasks._yaml_loader import load_yaml  # type: ignore[import-untyped]
-
-    from .lm_eval_bridge import task_manager
-
-    manager = task_manager()
-    index = manager.task_index
-    found: list[str] = []
-
-    def visit(name: str) -> None:
-        entry = index.get(name)
-        if entry is None:
-            return
-        if entry.kind is Kind.GROUP and entry.yaml_path is not None:
-            for member in load_yaml(entry.yaml_path, resolve_func=False).get("task", []):
-                visit(member["task"] if isinstance(member, dict) else member)
-        elif entry.kind is Kind.TAG:
-            for other, tagged in index.items():
-                if name in tagged.tags:
-                    visit(other)
-        elif entry.kind is Kind.TASK and name not in found:
-            found.append(name)
-
-    for name in manager.match_tasks(list(names)):
-        visit(name)
-    return found
+    """The ``mnlu_*`` tasks that task, group and tag names and patterns stand for, each once (others left out)."""
+    found: dict[str, None] = {}
+    for name in names:
+        for member, tasks in members().items():
+            if fnmatchcase(member, name):
+                found.update((f"mnlu_{task.name}", None) for task in tasks)
+    return list(found)
 
 
 def variants(tasks: Sequence[str], choice: str) -> list[tuple[str, str]]:
@@ -88,24 +71,16 @@ def variants(tasks: Sequence[str], choice: str) -> list[tuple[str, str]]:
     chosen = parse_choice(choice)
     if chosen == "canonical":
         return []
-    pairs = []
-    for task in tasks:
-        for info in templates_of(get_corpus(_corpus(task)).task_type)[1:]:
-            if chosen == "all" or info.id in chosen:
-                pairs.append((task, info.id))
-    return pairs
-
-
-def _corpus(task: str) -> str:
-    """The corpus of an ``mnlu_*`` task (its ``dataset_kwargs.corpus``)."""
-    from lm_eval.tasks._yaml_loader import load_yaml  # type: ignore[import-untyped]
-
-    return str(load_yaml(_task_yaml(task), resolve_func=False)["dataset_kwargs"]["corpus"])
+    specs = {f"mnlu_{task.name}": task.spec for task in all_tasks()}
+    return [
+        (task, info.id)
+        for task in tasks
+        for info in templates_of(specs[task].task_type)[1:]
+        if chosen == "all" or info.id in chosen
+    ]
 
 
 def _task_yaml(task: str) -> Path:
-    from .resources import tasks_dir
-
     (path,) = tasks_dir().rglob(f"{task}.yaml")
     return path
 
@@ -146,10 +121,10 @@ def _indexed(folder: Path) -> Iterator[None]:
 
 
 @contextmanager
-def template_variants(argv: Sequence[str]) -> Iterator[list[str]]:
-    """lm-eval's arguments with ``--templates`` applied: the variant tasks added to ``--tasks`` and indexed
-    while the context is open. Without the option (or with ``canonical``) the arguments are unchanged."""
-    choice, rest = split_option(argv)
+def template_variants(argv: Sequence[str], choice: str = "canonical") -> Iterator[list[str]]:
+    """lm-eval's arguments (``--templates`` taken out by :func:`split_option`) with the variant tasks of ``choice``
+    added to ``--tasks`` and indexed while the context is open; with ``canonical`` they are unchanged."""
+    rest = list(argv)
     pairs = _pairs(choice, rest)
     if not pairs:
         yield rest

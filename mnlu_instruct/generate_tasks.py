@@ -5,11 +5,14 @@ one task per :func:`mnlu_instruct.benchmarks.all_tasks` entry, one ``_metrics_<m
 :data:`mnlu_instruct.scoring.METRICS` (its result keys, strict then ``_paper``, and which way is better), one
 group per benchmark of :data:`mnlu_instruct.benchmarks.BENCHMARKS`, plus ``mnlu_blurb_open``. A task YAML not
 generated any more is removed. ``tests/test_lm_eval_tasks.py`` fails when a committed file is stale.
+:func:`groups`, :func:`tags` and :func:`members` give the same names to ``mnlu eval`` (its help screen, and the
+corpora a run needs).
 """
 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
@@ -18,7 +21,7 @@ from .resources import tasks_dir
 from .scoring import METRICS
 
 PAPER_SUFFIX = "_paper"
-VERSION = "1.1"
+VERSION = "1.2"
 """Every task's and group's ``metadata.version``; bump it with a changelog entry in ``lm_eval_tasks/README.md``."""
 
 MAX_GEN_TOKS = {
@@ -61,15 +64,88 @@ def _benchmarks_of(task: BenchmarkTask) -> list[str]:
     return [b.name for b in BENCHMARKS if any(t.name == task.name for t in b.tasks)]
 
 
-def _type_tag(task: BenchmarkTask) -> str:
+def type_tag(task: BenchmarkTask) -> str:
+    """A task's type as its tag says it (``mnlu_<type>``): the corpus's task type, or ``pico`` (BLURB's PICO)."""
     return "pico" if task.task_type == "PICO" else task.spec.task_type
+
+
+def task_alias(task: BenchmarkTask) -> str:
+    """The name lm-eval's table shows for a task."""
+    spec = task.spec
+    return spec.display_name if task.name == task.corpus else f"{spec.display_name} ({task.benchmark.upper()})"
+
+
+def task_tags(task: BenchmarkTask) -> list[str]:
+    """A task's tags: its task type, ``mnlu_open`` when its data is public, and ``mnlu_all``."""
+    return [f"mnlu_{type_tag(task)}", *(["mnlu_open"] if task.on_hub else []), "mnlu_all"]
+
+
+@dataclass(frozen=True)
+class Group:
+    """An lm-eval group (it has an aggregate row): its name, the alias lm-eval shows, a comment and its tasks."""
+
+    name: str
+    alias: str
+    comment: str
+    tasks: tuple[BenchmarkTask, ...]
+
+
+def groups() -> tuple[Group, ...]:
+    """The groups: one per benchmark of :data:`BENCHMARKS`, plus ``mnlu_blurb_open`` (BLURB's public datasets)."""
+    found = []
+    for benchmark in BENCHMARKS:
+        n = len(benchmark.tasks)
+        if benchmark.by_task_type:
+            alias = f"{benchmark.name} (flat mean; {benchmark.name} score via mnlu report)"
+            comment = (
+                f"{benchmark.name} ({benchmark.citation}): the {n} datasets, zero-shot unless --num_fewshot. lm-eval's "
+                f"group row is the\nflat mean of the datasets' `score`; the {benchmark.name} score (mean of the "
+                "task-type means) is computed by `mnlu report`."
+            )
+        else:
+            alias = f"{benchmark.name} (mean of datasets)"
+            comment = (
+                f"{benchmark.name} ({benchmark.citation}): the {n} datasets, zero-shot unless --num_fewshot. The "
+                f"{benchmark.name} score is the\nmean of the datasets' scores, which is lm-eval's group row "
+                "(`score`, unweighted)."
+            )
+        found.append(Group(benchmark.group, alias, comment, benchmark.tasks))
+    open_tasks = tuple(task for task in BLURB.tasks if task.on_hub)
+    left_out = ", ".join(task.spec.display_name for task in BLURB.tasks if not task.on_hub)
+    found.append(Group(
+        f"{BLURB.group}_open",
+        f"{BLURB.name}, public datasets (flat mean)",
+        f"The {len(open_tasks)} {BLURB.name} datasets the published dataset carries (all but {left_out}), zero-shot\n"
+        f"unless --num_fewshot. lm-eval's group row is the flat mean of the datasets' `score`; `mnlu report` gives\n"
+        f"the (partial) {BLURB.name}-style mean of task-type means.",
+        open_tasks,
+    ))
+    return tuple(found)
+
+
+def tags() -> dict[str, tuple[BenchmarkTask, ...]]:
+    """Every tag (no aggregate row) and its tasks: ``mnlu_all``, ``mnlu_open``, then the task types by name."""
+    found: dict[str, list[BenchmarkTask]] = {"mnlu_all": [], "mnlu_open": []}
+    for task in all_tasks():
+        for tag in task_tags(task):
+            found.setdefault(tag, []).append(task)
+    order = ["mnlu_all", "mnlu_open", *sorted(set(found) - {"mnlu_all", "mnlu_open"})]
+    return {tag: tuple(found[tag]) for tag in order}
+
+
+def members() -> dict[str, tuple[BenchmarkTask, ...]]:
+    """Every name ``--tasks`` accepts for these tasks (task, group, tag) and the tasks it runs."""
+    found: dict[str, tuple[BenchmarkTask, ...]] = {f"mnlu_{task.name}": (task,) for task in all_tasks()}
+    found.update({group.name: group.tasks for group in groups()})
+    found.update(tags())
+    return found
 
 
 def _task_yaml(task: BenchmarkTask) -> str:
     spec, metric = task.spec, task.scored_by
-    alias = spec.display_name if task.name == task.corpus else f"{spec.display_name} ({task.benchmark.upper()})"
+    alias = task_alias(task)
     where = ", ".join(_benchmarks_of(task)) or "no benchmark"
-    tags = [f"mnlu_{_type_tag(task)}", *(["mnlu_open"] if task.on_hub else []), "mnlu_all"]
+    tags = task_tags(task)
     kwargs = [f"  corpus: {task.corpus}"] + ([f"  metric: {metric}"] if metric != spec.metric else [])
     return "\n".join([
         HEADER.rstrip(),
@@ -90,53 +166,22 @@ def _task_yaml(task: BenchmarkTask) -> str:
     ]) + "\n"
 
 
-def _group_yaml(group: str, alias: str, comment: str, tasks: list[BenchmarkTask]) -> str:
-    lines = [HEADER.rstrip(), *(f"# {line}" for line in comment.split("\n"))]
-    lines += [f"group: {group}", f"group_alias: {alias}"]
-    lines += ["task:", *(f"  - mnlu_{task.name}" for task in tasks), "aggregate_metric_list:"]
+def _group_yaml(group: Group) -> str:
+    lines = [HEADER.rstrip(), *(f"# {line}" for line in group.comment.split("\n"))]
+    lines += [f"group: {group.name}", f"group_alias: {group.alias}"]
+    lines += ["task:", *(f"  - mnlu_{task.name}" for task in group.tasks), "aggregate_metric_list:"]
     for key in ("score", f"score{PAPER_SUFFIX}"):
         lines += [f"  - metric: {key}", "    weight_by_size: false"]
     lines += ["metadata:", f"  version: {VERSION}"]
     return "\n".join(lines) + "\n"
 
 
-def _groups() -> dict[str, str]:
-    files = {}
-    for benchmark in BENCHMARKS:
-        n = len(benchmark.tasks)
-        if benchmark.by_task_type:
-            alias = f"{benchmark.name} (flat mean; {benchmark.name} score via mnlu report)"
-            comment = (
-                f"{benchmark.name} ({benchmark.citation}): the {n} datasets, zero-shot. lm-eval's group row is the "
-                f"flat\nmean of the datasets' `score`; the {benchmark.name} score (mean of the task-type means) is "
-                "computed by `mnlu report`."
-            )
-        else:
-            alias = f"{benchmark.name} (mean of datasets)"
-            comment = (
-                f"{benchmark.name} ({benchmark.citation}): the {n} datasets, zero-shot. The {benchmark.name} score is "
-                "the mean of the\ndatasets' scores, which is lm-eval's group row (`score`, unweighted)."
-            )
-        files[f"{benchmark.group}.yaml"] = _group_yaml(benchmark.group, alias, comment, list(benchmark.tasks))
-    open_tasks = [task for task in BLURB.tasks if task.on_hub]
-    left_out = ", ".join(task.spec.display_name for task in BLURB.tasks if not task.on_hub)
-    files[f"{BLURB.group}_open.yaml"] = _group_yaml(
-        f"{BLURB.group}_open",
-        f"{BLURB.name}, public datasets (flat mean)",
-        f"The {len(open_tasks)} {BLURB.name} datasets the published dataset carries (all but {left_out}), zero-shot.\n"
-        f"lm-eval's group row is the flat mean of the datasets' `score`; `mnlu report` gives the (partial)\n"
-        f"{BLURB.name}-style mean of task-type means.",
-        open_tasks,
-    )
-    return files
-
-
 def generate() -> dict[str, str]:
     """Every generated file: path relative to ``lm_eval_tasks/`` -> text."""
     files = {f"_metrics_{metric}.yaml": _metrics_yaml(metric) for metric in METRICS}
     for task in all_tasks():
-        files[f"{_type_tag(task)}/mnlu_{task.name}.yaml"] = _task_yaml(task)
-    files.update(_groups())
+        files[f"{type_tag(task)}/mnlu_{task.name}.yaml"] = _task_yaml(task)
+    files.update({f"{group.name}.yaml": _group_yaml(group) for group in groups()})
     return files
 
 

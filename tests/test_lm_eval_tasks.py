@@ -5,16 +5,24 @@
 - ``--log_samples`` outputs re-scored with ``mnlu score``'s functions give lm-eval's numbers;
 - the committed YAMLs are what ``python -m mnlu_instruct.generate_tasks`` writes from the registries;
 - a tiny random Hugging Face model runs every public task with a chat template;
-- with local data nothing touches the network; without it, public corpora come from the Hub config and
-  restricted ones stop with the message that says how to get them.
+- with local data nothing touches the network and a missing corpus stops at once, in one line; without it,
+  public corpora come from the Hub config and the others stop with the message that says how to get them;
+- ``--num_fewshot k`` puts k solved training examples (never test ones) before each document, as text blocks or
+  as chat turns, drawn reproducibly under the seed;
+- ``mnlu eval --help`` lists the tasks, groups and tags of the registry before lm-eval's own help.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import logging
 import math
+import os
+import re
 import socket
+import subprocess
+import sys
 from contextlib import redirect_stdout
 from pathlib import Path
 
@@ -25,17 +33,19 @@ from lm_eval.api.registry import register_model
 from lm_eval.tasks import TaskManager
 from lm_eval.tasks._yaml_loader import load_yaml
 from scipy.stats import pearsonr
-from tiny_model import build_tiny_model
 
-from mnlu_instruct import generate_tasks
+from mnlu_instruct import generate_tasks, lm_eval_plan
 from mnlu_instruct import lm_eval_bridge as bridge
 from mnlu_instruct.benchmarks import BLUE, BLURB, all_tasks
 from mnlu_instruct.cli import main as mnlu
 from mnlu_instruct.corpora import get_corpus, registry
 from mnlu_instruct.corpus import MissingCorpusError
+from mnlu_instruct.lm_eval_fewshot import TrainingSampler
 from mnlu_instruct.predictions import read_predictions, score_corpus
+from mnlu_instruct.prompts import render
 from mnlu_instruct.resources import tasks_dir
 from mnlu_instruct.scoring import METRICS, score_examples
+from mnlu_instruct.tiny_model import build_tiny_model
 
 TASKS = {task.name: task for task in all_tasks()}
 NOT_PUBLIC = tuple(name for name, task in TASKS.items() if not task.on_hub)
@@ -113,6 +123,10 @@ def test_task_manager_indexes_every_task_group_and_tag():
     assert members["mnlu_all"] == set(tm.all_subtasks)
     assert members["mnlu_open"] == set(PUBLIC)
     assert sorted(t for tag in TYPE_TAGS for t in members[tag]) == tm.all_subtasks
+    # the names `mnlu eval` lists and checks are the index's, with the same tasks behind each tag
+    listed = generate_tasks.members()
+    assert set(listed) == {*tm.all_subtasks, *tm.all_groups, *tm.all_tags}
+    assert all({f"mnlu_{t.name}" for t in listed[tag]} == members[tag] for tag in TAGS)
 
 
 def test_mnlu_eval_keeps_a_user_include_path(tmp_path):
@@ -145,7 +159,8 @@ def test_task_configurations():
         config = task_yaml(f"mnlu_{name}")
         kwargs = {"corpus": task.corpus, **({"metric": task.metric} if task.metric else {})}
         assert config["dataset_kwargs"] == kwargs and (name == task.corpus) == (not task.metric)
-        assert config["output_type"] == "generate_until" and config["num_fewshot"] == 0
+        assert config["output_type"] == "generate_until" and "num_fewshot" not in config  # --num_fewshot applies
+        assert (config["target_delimiter"], config["fewshot_delimiter"]) == ("\n", "\n\n")
         assert config["generation_kwargs"]["until"] == [] and not config["generation_kwargs"]["do_sample"]
         assert isinstance(config["generation_kwargs"]["max_gen_toks"], int)
         assert config["metadata"]["version"] >= 1.0
@@ -300,16 +315,65 @@ def results_and_samples(out: Path) -> tuple[dict, dict[str, list[dict]]]:
     return json.loads(results_file.read_text(encoding="utf-8")), samples
 
 
+SHOTS = 2
+
+
+def shots_in_text(context: str, doc: dict, pool: dict[str, dict]) -> list[dict]:
+    """The shots of a plain-text few-shot context: blocks ``prompt\ntarget\n\n`` of pool documents (``pool``: by
+    block text), then the document's own prompt; fails when the context has another shape."""
+    assert context.endswith(doc["prompt"]), context[-200:]
+    head, shots = context[: -len(doc["prompt"])], []
+    while head:
+        cuts = [m.end() for m in re.finditer("\n\n", head) if head[: m.end()] in pool]
+        assert cuts, f"not a block of the few-shot split: {head[:300]!r}"
+        shots.append(pool[head[: cuts[0]]])
+        head = head[cuts[0]:]
+    return shots
+
+
+def check_shots(task: str, shots_per_doc: list[list[dict]], data_dir: Path) -> None:
+    """Each document got SHOTS distinct training examples, none a test document by id or by text."""
+    test_ids, test_prompts, _ = bridge._rendered(TASKS[task.removeprefix("mnlu_")].corpus, str(data_dir))
+    for shots in shots_per_doc:
+        assert len(shots) == SHOTS and len({shot["id"] for shot in shots}) == SHOTS, task
+        assert not {shot["id"] for shot in shots} & set(test_ids), task
+        assert not {shot["prompt"] for shot in shots} & set(test_prompts), task
+        assert all(shot["target"] for shot in shots), task
+
+
+def test_fewshot_pools_are_training_examples(data_dir):
+    """The pool is the training split as the readers give it, less the examples whose prompt is a test prompt."""
+    for name in ("biosses", "pubmedqa", "ncbi_disease"):
+        corpus = get_corpus(name)
+        split, pool = bridge.fewshot_docs(name, str(data_dir))
+        test_prompts = set(bridge._rendered(name, str(data_dir))[1])
+        train = [render(e) for e in corpus.examples("train", data_dir)]
+        assert split == "train"
+        assert [(d["id"], d["prompt"], d["target"]) for d in pool] == [
+            (r.id, r.prompt, r.target) for r in train if r.prompt not in test_prompts
+        ]
+    assert len(pool) == len(train) - 1  # NCBI-disease: one training sentence is also a test sentence
+
+
 def test_cli_log_samples_rescored_by_mnlu_score(data_dir, tmp_path, capsys):
-    """``mnlu eval ... --log_samples``: the predictions re-scored by ``mnlu score``'s functions match lm-eval's."""
+    """``mnlu eval ... --num_fewshot 2 --log_samples`` (no chat template): every public task's prompt holds 2
+    solved training examples as text blocks before the document, and the predictions re-scored by ``mnlu score``'s
+    functions match lm-eval's numbers."""
     out = tmp_path / "run"
     run_cli([
         "--model", "mnlu-test-alternating", "--tasks", ",".join(PUBLIC), "--limit", "60",
-        "--metadata", json.dumps({"data_dir": str(data_dir), "mode": "both"}),
+        "--num_fewshot", str(SHOTS), "--metadata", json.dumps({"data_dir": str(data_dir), "mode": "both"}),
         "--output_path", str(out), "--log_samples",
     ])
     results, samples = results_and_samples(out)
     assert set(samples) == set(PUBLIC)
+    for task in PUBLIC:
+        assert results["n-shot"][task] == SHOTS and results["configs"][task]["fewshot_split"] == "train", task
+        _, pool = bridge.fewshot_docs(TASKS[task.removeprefix("mnlu_")].corpus, str(data_dir))
+        blocks = {f"{d['prompt']}\n{d['target']}\n\n": d for d in pool}
+        check_shots(task, [
+            shots_in_text(s["arguments"]["gen_args_0"]["arg_0"], s["doc"], blocks) for s in samples[task]
+        ], data_dir)
     for task in PUBLIC:
         name = task.removeprefix("mnlu_")
         corpus, metric = TASKS[name].spec, metric_of(task)
@@ -334,9 +398,14 @@ def test_cli_log_samples_rescored_by_mnlu_score(data_dir, tmp_path, capsys):
     assert printed["score"] == pytest.approx(metric_values(results, "mnlu_biosses")["score"], abs=1e-12)
 
 
-def test_tiny_hf_model_with_chat_template(data_dir, tmp_path):
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory) -> Path:
+    return build_tiny_model(tmp_path_factory.mktemp("tiny") / "model")
+
+
+def test_tiny_hf_model_with_chat_template(data_dir, tmp_path, tiny_model):
     """``--model hf --apply_chat_template --limit 3`` on every public task with a tiny random local model."""
-    model = build_tiny_model(tmp_path / "tiny")
+    model = tiny_model
     out = tmp_path / "run"
     run_cli([
         "--model", "hf", "--model_args", f"pretrained={model},dtype=float32", "--device", "cpu",
@@ -368,59 +437,79 @@ def test_unknown_mode_is_refused(data_dir):
         bridge.load_docs("biosses", data_dir=str(data_dir), mode="lenient")
 
 
+def published(examples_by_split: dict):
+    """A stand-in for ``datasets.load_dataset`` of one ``eval_<corpus>`` config: its splits' ``example`` column."""
+    calls = []
+
+    def load_dataset(path, name):
+        calls.append((path, name))
+        return {
+            split: datasets.Dataset.from_dict({"example": [json.dumps(e.to_dict()) for e in examples]})
+            for split, examples in examples_by_split.items()
+        }
+
+    load_dataset.calls = calls
+    return load_dataset
+
+
 def test_public_corpus_without_local_files_comes_from_the_hub(data_dir, monkeypatch):
     """The ``eval_<corpus>`` config's ``example`` column gives the same documents as the local files."""
     local = bridge.load_docs("pubmedqa", data_dir=str(data_dir))["test"]
-    examples = list(get_corpus("pubmedqa").examples("test", data_dir))
-    calls = []
-
-    def hub(path, name, split):
-        calls.append((path, name, split))
-        return datasets.Dataset.from_dict({"example": [json.dumps(e.to_dict()) for e in examples]})
-
+    corpus = get_corpus("pubmedqa")
+    hub = published({split: list(corpus.examples(split, data_dir)) for split in ("validation", "test")})
     monkeypatch.setattr(bridge.datasets, "load_dataset", hub)
     monkeypatch.delenv("MNLU_DATA_DIR", raising=False)
     bridge._rendered.cache_clear()
     try:
         from_hub = bridge.load_docs("pubmedqa")["test"]
-        elsewhere = bridge.load_docs("pubmedqa", data_dir=str(data_dir / "no-such-folder"))["test"]
+        split, shots = bridge.fewshot_docs("pubmedqa")
     finally:
         bridge._rendered.cache_clear()
-    assert calls == [(bridge.HUB_DATASET_ID, "eval_pubmedqa", "test")] * 2
-    assert from_hub.to_dict() == local.to_dict() == elsewhere.to_dict()
+        bridge._fewshot_rendered.cache_clear()
+    assert hub.calls == [(bridge.HUB_DATASET_ID, "eval_pubmedqa")] * 2
+    assert from_hub.to_dict() == local.to_dict()
+    # the Hub copy holds no training split of an evaluation set: shots come from its validation split
+    assert split == "validation" and [s["id"] for s in shots] == [e.id for e in corpus.examples("validation", data_dir)]
+
+
+def test_local_data_folder_never_falls_back_to_the_hub(data_dir, tmp_path, monkeypatch):
+    """A data folder without the corpus: the error names the missing files at once, and the Hub is not tried."""
+    hub = published({})
+    monkeypatch.setattr(bridge.datasets, "load_dataset", hub)
+    with pytest.raises(MissingCorpusError) as error:
+        bridge.load_docs("pubmedqa", data_dir=str(tmp_path))
+    message = str(error.value)
+    assert message.startswith("mnlu_pubmedqa: ") and str(tmp_path / "pubmedqa") in message and "\n" not in message
+    assert "Hub is not tried" in message and error.value.__cause__ is None and hub.calls == []
 
 
 def test_hub_failure_says_what_to_do(monkeypatch):
-    def offline(path, name, split):
+    def offline(path, name):
         raise ConnectionError("offline")
 
     monkeypatch.setattr(bridge.datasets, "load_dataset", offline)
     monkeypatch.delenv("MNLU_DATA_DIR", raising=False)
-    with pytest.raises(MissingCorpusError, match="eval_gad.*offline.*MNLU_DATA_DIR"):
+    with pytest.raises(MissingCorpusError, match="eval_gad.*offline.*MNLU_DATA_DIR") as error:
         bridge.load_docs("gad")
+    assert error.value.__cause__ is None  # one message, not a chain of tracebacks
 
 
 @pytest.mark.parametrize("name", NOT_PUBLIC)
 def test_corpus_without_local_files_says_how_to_get_it(name, tmp_path, monkeypatch):
-    """Restricted corpora never try the Hub; a public one that is not published (EBM PICO) tries it and fails."""
+    """Corpora the published dataset does not carry (restricted ones, EBM PICO) never try the Hub."""
     corpus = get_corpus(name)
-    hub_calls = []
-
-    def not_published(path, config, split):
-        hub_calls.append(config)
-        raise ValueError(f"BuilderConfig '{config}' not found")
-
-    monkeypatch.setattr(bridge.datasets, "load_dataset", not_published)
+    hub = published({})
+    monkeypatch.setattr(bridge.datasets, "load_dataset", hub)
     monkeypatch.delenv("MNLU_DATA_DIR", raising=False)
     for data_dir in (None, str(tmp_path)):
         with pytest.raises(MissingCorpusError) as error:
             bridge.load_docs(name, data_dir=data_dir)
         message = str(error.value)
         assert corpus.access and corpus.access in message, message
+        assert "Hub is not tried" not in message  # nothing to load from there
         if data_dir:
             assert str(tmp_path / corpus.folder) in message
-    assert hub_calls == ([] if corpus.restricted else [f"eval_{name}"] * 2)
-    assert corpus.restricted or name == "ebm_pico"
+    assert hub.calls == []
 
 
 def test_metric_keys_are_scorer_results(data_dir):
@@ -438,3 +527,231 @@ def test_metric_keys_are_scorer_results(data_dir):
             assert all(isinstance(result[key], (int, float)) for key in bridge.RESULT_KEYS[metric])
     # EBM PICO's metric has no public task; ROUGE-L scores held-out training data, never a benchmark task
     assert seen == set(METRICS) - {"pico_word_f1", "rouge_l"}
+
+
+def test_tiny_hf_model_few_shot_chat_turns(data_dir, tmp_path, tiny_model):
+    """With the model's own chat template each shot is a user turn and an assistant turn (lm-eval's HF backend)."""
+    out = tmp_path / "run"
+    run_cli([
+        "--model", "hf", "--model_args", f"pretrained={tiny_model},dtype=float32", "--device", "cpu",
+        "--apply_chat_template", "--num_fewshot", str(SHOTS), "--tasks", "mnlu_biosses", "--limit", "2",
+        "--gen_kwargs", "max_gen_toks=4", "--metadata", json.dumps({"data_dir": str(data_dir)}),
+        "--output_path", str(out), "--log_samples",
+    ])
+    _, samples = results_and_samples(out)
+    _, pool = bridge.fewshot_docs("biosses", str(data_dir))
+    turns = {f"<|user|>\n{d['prompt']}</s>\n<|assistant|>\n{d['target']}</s>\n": d for d in pool}
+    for sample in samples["mnlu_biosses"]:
+        context = sample["arguments"]["gen_args_0"]["arg_0"]
+        ending = f"<|user|>\n{sample['doc']['prompt']}</s>\n<|assistant|>\n"
+        assert context.endswith(ending)
+        head = context[: -len(ending)]
+        starts = [m.start() for m in re.finditer(re.escape("<|user|>"), head)]
+        assert len(starts) == SHOTS, context[:300]
+        shots = [turns[head[a:b]] for a, b in zip(starts, [*starts[1:], len(head)])]
+        check_shots("mnlu_biosses", [shots], data_dir)
+
+
+class ChatLM(bridge.GoldLM):
+    """Answers gold; its "chat template" writes the messages as JSON, so a test can read every turn."""
+
+    tokenizer_name = "json-messages"
+    contexts: list[str] = []
+
+    def chat_template(self, chat_template=False) -> str:
+        return "json"
+
+    def apply_chat_template(self, chat_history, add_generation_prompt=True) -> str:
+        return json.dumps(chat_history)
+
+    def generate_until(self, requests, disable_tqdm: bool = False) -> list[str]:
+        self.contexts.extend(request.arguments[0] for request in requests)
+        return super().generate_until(requests)
+
+
+FEWSHOT_TASKS = ("mnlu_biosses", "mnlu_pubmedqa", "mnlu_ncbi_disease", "mnlu_hoc")
+
+
+def few_shot_contexts(data_dir: Path, task: str, seed: int = 1234, limit: int = 6, **options) -> list[str]:
+    lm = ChatLM()
+    lm.contexts = []
+    lm_eval.simple_evaluate(
+        model=lm, tasks=[task], task_manager=bridge.task_manager(metadata={"data_dir": str(data_dir)}),
+        limit=limit, num_fewshot=SHOTS, fewshot_random_seed=seed, bootstrap_iters=0, **options,
+    )
+    return lm.contexts
+
+
+@pytest.mark.parametrize("task", FEWSHOT_TASKS)
+def test_few_shot_as_chat_turns(task, data_dir):
+    """``--apply_chat_template``: SHOTS user/assistant pairs of training examples, then the document's user turn;
+    with ``fewshot_as_multiturn`` false, one user turn of text blocks and the document."""
+    corpus = TASKS[task.removeprefix("mnlu_")].corpus
+    _, pool = bridge.fewshot_docs(corpus, str(data_dir))
+    by_turns = {(d["prompt"], d["target"]): d for d in pool}
+    blocks = {f"{d['prompt']}\n{d['target']}\n\n": d for d in pool}
+    test = dict(zip(*bridge._rendered(corpus, str(data_dir))[1:]))
+    multi = [json.loads(c) for c in few_shot_contexts(data_dir, task, apply_chat_template=True)]
+    single = [json.loads(c) for c in few_shot_contexts(
+        data_dir, task, apply_chat_template=True, fewshot_as_multiturn=False
+    )]
+    shots = []
+    for messages, folded in zip(multi, single):
+        assert [m["role"] for m in messages] == ["user", "assistant"] * SHOTS + ["user"]
+        assert messages[-1]["content"] in test
+        shots.append([by_turns[(q["content"], a["content"])] for q, a in zip(messages[:-1:2], messages[1::2])])
+        assert [m["role"] for m in folded] == ["user"]
+        doc = {"prompt": messages[-1]["content"]}
+        assert shots_in_text(folded[0]["content"], doc, blocks) == shots[-1]  # the same shots, as text blocks
+    check_shots(task, shots, data_dir)
+
+
+def test_training_sampler_reads_its_pool_once_and_only_for_shots():
+    loads = []
+
+    def load() -> list[dict]:
+        loads.append(1)
+        return [{"id": str(i), "prompt": f"p{i}", "target": f"t{i}"} for i in range(5)]
+
+    sampler = TrainingSampler(load, "mnlu_toy")
+    assert sampler.sample(0) == [] and loads == []  # zero-shot reads nothing
+    sampler.set_rnd(3)
+    first = [sampler.sample(2) for _ in range(4)]
+    sampler.set_rnd(3)
+    assert [sampler.sample(2) for _ in range(4)] == first and loads == [1]
+    assert len({json.dumps(draw) for draw in first}) > 1
+    with pytest.raises(ValueError, match="mnlu_toy: --num_fewshot 6 asks for more than its 5 few-shot examples"):
+        sampler.sample(6)
+
+
+def test_few_shot_draws_are_seeded(data_dir):
+    """The same seed gives the same prompts; another seed, other shots; the draws differ between documents."""
+    task = "mnlu_pubmedqa"
+    first = few_shot_contexts(data_dir, task, apply_chat_template=True)
+    assert few_shot_contexts(data_dir, task, apply_chat_template=True) == first
+    other = few_shot_contexts(data_dir, task, seed=7, apply_chat_template=True)
+    assert len(first) == len(other) == 6 and first != other
+    assert [json.loads(c)[-1] for c in other] == [json.loads(c)[-1] for c in first]  # same documents
+    assert len({json.dumps(json.loads(c)[:-1]) for c in first}) == len(first)
+
+
+def test_lm_eval_warnings_about_our_tasks_are_quiet(data_dir):
+    """No "Custom kwargs can be passed to `--metadata`" nor "Overwriting default num_fewshot" for mnlu tasks."""
+    seen: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    handler = Collect(level=logging.DEBUG)
+    loggers = [logging.getLogger(name) for name in bridge.QUIETED]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        few_shot_contexts(data_dir, "mnlu_biosses", limit=2)
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+    assert not [m for m in seen if any(text in m for text in bridge.QUIETED.values())], seen
+    other = logging.LogRecord("lm_eval.api.task", logging.WARNING, "", 0, "toy: Custom kwargs can be passed to "
+                              "`--metadata` in console", None, None)
+    assert logging.getLogger("lm_eval.api.task").filter(other)  # other tasks keep lm-eval's warning
+
+
+def test_mnlu_eval_help_lists_tasks_then_lm_eval_help(capsys):
+    assert mnlu(["eval", "--help"]) == 0
+    out = capsys.readouterr().out
+    ours, _, theirs = out.partition("usage: lm-eval run")
+    assert theirs and "--num_fewshot" in theirs  # lm-eval's own help follows ours
+    names = [*generate_tasks.members(), "mnlu-gold", "mnlu-empty", "data_dir", "mode", "--num_fewshot",
+             "HF_HUB_OFFLINE", "--include_path", str(tasks_dir())]
+    assert all(re.search(rf"(^|[\s(]){re.escape(name)}\b", ours, re.MULTILINE) for name in names), names
+    assert max(len(line) for line in ours.splitlines()) <= 120
+
+
+def test_run_plan_reads_lm_eval_arguments(tmp_path, monkeypatch):
+    monkeypatch.setenv("MNLU_DATA_DIR", "/from/env")
+    run = lm_eval_plan.plan([
+        "--model", "mnlu-gold", "--tasks", "mnlu_blurb_open,mnlu_gad", "--num_fewshot", "3",
+        "--metadata", json.dumps({"data_dir": str(tmp_path)}),
+    ])
+    assert {t.name for t in run.tasks} == {t.name for t in BLURB.tasks if t.on_hub}
+    assert run.only_mnlu and run.hub_free_model and run.data_dir == str(tmp_path) and run.num_fewshot == 3
+    assert lm_eval_plan.offline_env(run) == {}  # conftest already set both; values set by the user win
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    monkeypatch.delenv("HF_DATASETS_OFFLINE")
+    assert lm_eval_plan.offline_env(run) == {"HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}
+    with lm_eval_plan.environment(lm_eval_plan.offline_env(run)):
+        assert os.environ["HF_HUB_OFFLINE"] == "1"
+    assert "HF_HUB_OFFLINE" not in os.environ
+
+    hub_model = lm_eval_plan.plan(
+        ["--model", "hf", "--model_args", "pretrained=org/model", "--tasks", "mnlu_*_disease"]
+    )
+    assert hub_model.data_dir == "/from/env" and not hub_model.hub_free_model and hub_model.only_mnlu
+    assert {t.name for t in hub_model.tasks} == {"ncbi_disease", "bc5cdr_disease"}
+    assert lm_eval_plan.offline_env(hub_model) == {"HF_DATASETS_OFFLINE": "1"}  # the model may need the Hub
+    local = lm_eval_plan.plan(["--model", "hf", "--model_args", f"pretrained={tmp_path}", "--tasks", "mnlu_re,arc"])
+    assert local.hub_free_model and not local.only_mnlu and lm_eval_plan.offline_env(local) == {}
+    assert lm_eval_plan.plan(["ls", "tasks"]) is None
+
+
+def test_missing_corpus_stops_mnlu_eval_before_lm_eval(tmp_path, monkeypatch, capsys, no_network):
+    def not_reached(*args, **kwargs):
+        raise AssertionError("lm-eval started")
+
+    monkeypatch.setattr(bridge, "run_lm_eval", not_reached)
+    assert mnlu([
+        "eval", "--model", "dummy", "--tasks", "mnlu_pubmedqa,mnlu_gad,mnlu_biosses", "--num_fewshot", "1",
+        "--metadata", json.dumps({"data_dir": str(tmp_path)}),
+    ]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("mnlu eval: error: mnlu_pubmedqa: PubMedQA") and str(tmp_path / "pubmedqa") in line
+    assert line.endswith("Also missing: mnlu_gad, mnlu_biosses.")
+
+
+def mnlu_process(*args: str) -> subprocess.CompletedProcess:
+    """``python -m mnlu_instruct.cli ARGS`` in a fresh interpreter, without the Hub variables the tests set."""
+    env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "MNLU_DATA_DIR")}
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).resolve().parents[1]), env.get("PYTHONPATH", "")])
+    return subprocess.run(
+        [sys.executable, "-m", "mnlu_instruct.cli", *args], capture_output=True, text=True, env=env, timeout=600
+    )
+
+
+def test_missing_corpus_is_one_line_from_the_command(tmp_path):
+    done = mnlu_process("eval", "--model", "dummy", "--tasks", "mnlu_pubmedqa", "--metadata", f"data_dir={tmp_path}")
+    assert done.returncode == 2 and done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("mnlu eval: error: mnlu_pubmedqa: ") and "Retrying" not in line
+
+
+def test_dummy_model_with_a_data_folder_runs_offline(data_dir, tmp_path):
+    """lm-eval's ``dummy`` model looks up a Hub tokenizer after the run; with a data folder ``mnlu eval`` runs it
+    offline, so the lookup fails at once instead of retrying (45 s without network)."""
+    done = mnlu_process(
+        "eval", "--model", "dummy", "--tasks", "mnlu_biosses", "--limit", "2", "--metadata", f"data_dir={data_dir}",
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "running with HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1" in done.stderr
+    assert "|BIOSSES|" in done.stdout
+    for noise in ("Retrying", "huggingface.co", "Custom kwargs", "Traceback"):
+        assert noise not in done.stdout + done.stderr, noise
+
+
+def test_readme_lm_eval_examples_run_on_published_data():
+    """Every run command in the READMEs (``lm_eval`` or ``mnlu eval``, in code blocks and inline code; not ``ls``
+    or ``validate``) names in ``--tasks`` only tasks whose data is public."""
+    known, checked = generate_tasks.members(), 0
+    for readme in (Path(__file__).resolve().parents[1] / "README.md", tasks_dir() / "README.md"):
+        text = readme.read_text(encoding="utf-8")
+        blocks = re.findall(r"```\w*\n(.*?)```", text, re.DOTALL)
+        spans = re.findall(r"`([^`\n]+)`", re.sub(r"```.*?```", "", text, flags=re.DOTALL))
+        for code in blocks + spans:
+            if not re.search(r"\b(lm_eval|mnlu eval)\s", code) or re.search(r"\s(validate|ls)\s", code):
+                continue
+            for names in re.findall(r"--tasks\s+([\w,]+)", code):
+                checked += 1
+                for name in names.split(","):
+                    assert name in known and all(task.on_hub for task in known[name]), (readme.name, code)
+    assert checked >= 4

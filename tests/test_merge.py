@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import torch
 from safetensors import safe_open
-from tiny_model import build_tiny_model
 
 from mnlu_instruct.cli import main as mnlu
 from mnlu_instruct.merge import Checkpoint, merge
+from mnlu_instruct.tiny_model import build_tiny_model
 
 
 def tensors(folder: Path) -> dict[str, torch.Tensor]:
@@ -75,7 +75,7 @@ def test_dare_equals_the_formula_on_every_tensor(models, tmp_path):
         dropped_value = base[name]
         kept_value = (base[name].double() + weight * delta / (1 - p)).float()
         is_kept = torch.isclose(value, kept_value, rtol=1e-6, atol=0)
-        is_dropped = torch.equal(value, value) and value == dropped_value
+        is_dropped = value == dropped_value
         assert bool((is_kept | is_dropped).all()), f"{name}: an element is neither dropped nor kept and rescaled"
         moved = delta != 0
         kept += int((is_kept & ~is_dropped & moved).sum())
@@ -133,7 +133,11 @@ def test_cli_merge(models, tmp_path, capsys):
                  "--drop-rate", "0.1", "--weight", "0.5", "--seed", "1"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["tensors"] == 21 and 0 < report["dropped_elements"] < report["merged_elements"]
-    assert (tmp_path / "out" / "config.json").is_file() and (tmp_path / "out" / "tokenizer.json").is_file()
+    base, ft, merged = tensors(models["base"]), tensors(models["ft"]), tensors(tmp_path / "out")
+    differing = [name for name in merged if not torch.equal(base[name], ft[name])]  # norms start at one in both
+    assert differing and all(not torch.equal(merged[name], base[name]) for name in differing)
+    for name in ("config.json", "tokenizer.json"):  # the fine-tuned model's, unchanged
+        assert (tmp_path / "out" / name).read_bytes() == (models["ft"] / name).read_bytes(), name
 
 
 @pytest.mark.parametrize(("base", "ft", "extra", "message"), [

@@ -13,17 +13,22 @@ import datasets
 import pytest
 
 from mnlu_instruct import eval_sets
-from mnlu_instruct.answer_format import format_answer, format_options
+from mnlu_instruct.answer_format import format_answer, option_letter
 from mnlu_instruct.cli import main as mnlu
 from mnlu_instruct.corpora import get_corpus
-from mnlu_instruct.examples import Example, answer_to_dict
 from mnlu_instruct.dataset.folder import build_folder
+from mnlu_instruct.examples import Example, answer_to_dict
 from mnlu_instruct.predictions import LM_EVAL, PLAIN, detect_format, read_predictions
 from mnlu_instruct.schema import CorpusFormatError
 from mnlu_instruct.score_table import format_table
 from mnlu_instruct.scoring import score_examples
 
 LIMIT = 8  # documents per task in the lm-eval run
+
+
+def option_block(options: tuple[str, ...]) -> str:
+    """An answer that echoes the whole option list, ``(A) text`` lines, as a confused model may."""
+    return "\n".join(f"({option_letter(i)}) {text}" for i, text in enumerate(options))
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +102,7 @@ def test_log_samples_with_unreadable_answers(lm_eval_run, data_dir, tmp_path, ca
     lines = lm_eval_run[1]["pubmedqa"].read_text(encoding="utf-8").splitlines()
     samples = [json.loads(line) for line in lines]
     for sample in samples[:3]:
-        sample["filtered_resps"] = [format_options(("yes", "no", "maybe"))]
+        sample["filtered_resps"] = [option_block(("yes", "no", "maybe"))]
     path = write_jsonl(tmp_path / "samples_mnlu_pubmedqa_edited.jsonl", samples)
     result = score_json(capsys, "pubmedqa", str(path), "--data-dir", str(data_dir), "--only-predicted")
     assert (result["n"], result["parse_failures"], result["accuracy"]) == (LIMIT, 3, (LIMIT - 3) / LIMIT)
@@ -199,7 +204,7 @@ def test_an_empty_test_set_is_an_error_naming_the_file(data_dir, tmp_path, capsy
 def pubmedqa_predictions(sets, tmp_path_factory) -> Path:
     """10 echoed option blocks, 390 gold answers, 100 examples without a prediction and one unknown id."""
     examples = sets["pubmedqa"]
-    rows = [{"id": ex.id, "prediction": format_options(ex.options)} for ex in examples[:10]]
+    rows = [{"id": ex.id, "prediction": option_block(ex.options)} for ex in examples[:10]]
     rows += [{"id": ex.id, "prediction": format_answer(ex)} for ex in examples[10:400]]
     rows.append({"id": "pubmedqa-not-a-test-id", "prediction": "(A) yes"})
     return write_jsonl(tmp_path_factory.mktemp("pubmedqa") / "pred.jsonl", rows)
@@ -265,7 +270,7 @@ def test_details_file_has_one_line_per_example(pubmedqa_predictions, sets, data_
     assert [row["id"] for row in rows] == [ex.id for ex in examples]
     assert sum(row["correct"] for row in rows) == 390 and sum(row["parse_failed"] for row in rows) == 10
     echoed, gold, missing = rows[0], rows[10], rows[-1]
-    assert echoed["prediction"] == format_options(examples[0].options) and echoed["parsed"] is None
+    assert echoed["prediction"] == option_block(examples[0].options) and echoed["parsed"] is None
     assert gold["gold"] == gold["parsed"] == answer_to_dict(examples[10].answer) and gold["correct"] is True
     assert gold["target"] == format_answer(examples[10])
     assert missing["prediction"] is None and not missing["parse_failed"] and missing["correct"] is False

@@ -218,6 +218,8 @@ def test_task_metadata_selects_the_template(data_dir):
     intro = {"ner": "Extract the named entities", "ner_v2": "Read the medical text below"}
     assert all(prompt.startswith(intro["ner"]) for prompt in canonical["prompt"])
     assert all(prompt.startswith(intro["ner_v2"]) for prompt in variant["prompt"])
+    split, shots = bridge.fewshot_docs("ncbi_disease", str(data_dir), "ner_v2")  # shots in the task's template
+    assert split == "train" and shots and all(shot["prompt"].startswith(intro["ner_v2"]) for shot in shots)
     with pytest.raises(ValueError, match="mnlu_gad: template 'ner_v2' is not a re template; use re"):
         bridge.load_docs("gad", data_dir=str(data_dir), template="ner_v2")
 
@@ -231,9 +233,10 @@ def test_templates_option_is_taken_out_and_tasks_expanded():
     with pytest.raises(ValueError, match="needs a value"):
         eval_templates.split_option(["--templates", "--model", "x"])
     leaves = eval_templates.leaf_tasks(["mnlu_blurb_open", "mnlu_ncbi_*", "hellaswag"])
-    assert leaves[:5] == ["mnlu_bc5cdr_chem", "mnlu_bc5cdr_disease", "mnlu_ncbi_disease", "mnlu_bc2gm", "mnlu_jnlpba"]
-    assert "mnlu_gad" in leaves and "hellaswag" not in leaves and len(leaves) == len(set(leaves)) == 11
-    assert eval_templates.variants(leaves, "all") == [(t, "ner_v2") for t in leaves[:5]]
+    ner = ["mnlu_bc5cdr_chem", "mnlu_bc5cdr_disease", "mnlu_ncbi_disease", "mnlu_bc2gm", "mnlu_jnlpba"]
+    assert leaves[:5] == ner and "mnlu_gad" in leaves and "hellaswag" not in leaves
+    assert len(leaves) == len(set(leaves)) == 11
+    assert eval_templates.variants(leaves, "all") == [(t, "ner_v2") for t in ner]
     assert eval_templates.variants(leaves, "ner") == []
 
 
@@ -248,8 +251,8 @@ def test_templates_option_is_taken_out_and_tasks_expanded():
     ids=["metadata", "no-variant", "no-tasks", "unknown"],
 )
 def test_templates_option_refuses_conflicts(argv, expected):
-    argv = argv if any(a.startswith("--templates") for a in argv) else [*argv, "--templates", "all"]
-    with pytest.raises((ValueError, KeyError), match=expected), eval_templates.template_variants(argv):
+    choice, rest = eval_templates.split_option([*argv, "--templates", "all"] if "--templates" not in argv[-1] else argv)
+    with pytest.raises((ValueError, KeyError), match=expected), eval_templates.template_variants(rest, choice):
         pass
 
 
@@ -304,7 +307,7 @@ def test_gold_run_under_both_ner_templates_reports_mean_and_spread(data_dir, tmp
 def test_prompt_sensitive_model_shows_the_spread(data_dir, tmp_path):
     """The variant tasks of ``--templates all`` through lm-eval's Python API, answered gold under one template and
     empty under the other: every NER dataset has mean 50 and sd 70.71 across templates."""
-    with eval_templates.template_variants(["--tasks", ",".join(NER_TASKS), "--templates", "all"]) as argv:
+    with eval_templates.template_variants(["--tasks", ",".join(NER_TASKS)], "all") as argv:
         tasks = [task for arg in argv[1:] for task in arg.split(",")]
         assert tasks[:2] == NER_TASKS and sorted(tasks[2:]) == sorted(f"{task}@ner_v2" for task in NER_TASKS)
         tm = bridge.task_manager(metadata={"data_dir": str(data_dir)})

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tiny_model import build_tiny_model
 
 from mnlu_instruct.cli import main as mnlu
+from mnlu_instruct.tiny_model import build_tiny_model
 from mnlu_instruct.train import build_trainer, load_recipe, sft_config, train
 
 # Small, fast settings for the tiny model on CPU; everything else comes from the shipped recipe.
@@ -260,6 +260,7 @@ def test_resume_continues_from_the_last_checkpoint(trained, tiny, dataset, tmp_p
     assert resumed.log_history[:24] == [e for e in trained.log_history if "loss" in e]
 
 
+@pytest.mark.slow
 def test_lora_recipe_saves_the_adapter_and_the_merged_model(tiny, dataset, tmp_path, capsys):
     import torch
     from transformers import AutoModelForCausalLM
@@ -281,13 +282,28 @@ def test_lora_recipe_saves_the_adapter_and_the_merged_model(tiny, dataset, tmp_p
 
 @pytest.fixture(scope="module")
 def built(data_dir, tmp_path_factory) -> Path:
-    """MNLU-Instruct built by `mnlu build` from two small real sources (NER and event extraction)."""
+    """MNLU-Instruct built by `mnlu build` from two small real training sources of two task types (NER, RE)."""
     out = tmp_path_factory.mktemp("build") / "MNLU-Instruct"
-    assert mnlu(["build", "--data-dir", str(data_dir), "--out", str(out), "--corpora", "linnaeus,phee", "--quiet"]) == 0
+    assert mnlu(["build", "--data-dir", str(data_dir), "--out", str(out), "--corpora", "biored,euadr", "--quiet"]) == 0
     return out
 
 
-def test_build_train_and_evaluate_end_to_end(built, tiny, data_dir, tmp_path, capsys):
+@pytest.fixture
+def mnlu_tasks_only(monkeypatch):
+    """lm-eval's task index without lm-eval's own thousands of task files (the slowest part of `mnlu eval`);
+    the mnlu tasks are still added by `mnlu eval` itself, as for any user."""
+    from lm_eval.tasks.manager import TaskManager
+
+    original = TaskManager.__init__
+
+    def __init__(self, *args, **kwargs):
+        original(self, *args, **{**kwargs, "include_defaults": False})
+
+    monkeypatch.setattr(TaskManager, "__init__", __init__)
+
+
+@pytest.mark.slow
+def test_build_train_and_evaluate_end_to_end(built, tiny, data_dir, tmp_path, capsys, mnlu_tasks_only):
     """`mnlu build` -> `mnlu train` (the paper's recipe, shrunk) -> `mnlu eval` of the trained model (--limit 3)."""
     from datasets import load_dataset
 
@@ -301,7 +317,7 @@ def test_build_train_and_evaluate_end_to_end(built, tiny, data_dir, tmp_path, ca
     built_data = load_dataset(str(built), "all")
     assert f"splits used: train 200, validation {len(built_data['validation']):,} (the first 200 training" in card
     sources = Counter(built_data["train"].select(range(200))["source"])
-    assert set(sources) == {"linnaeus", "phee"}
+    assert set(sources) == {"biored", "euadr"}
     assert all(f"| {source} | {count:,} |" in card for source, count in sources.items())
 
     capsys.readouterr()

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 HELP = "list every corpus reader: task type, benchmark, licence flags, split sizes, and whether its files are present"
+LICENCE_WIDTH = 30
+"""The table shows the start of each licence text; ``--json`` gives it whole."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -74,9 +76,9 @@ def run(args: argparse.Namespace) -> int:
     table = [_cells(row) for row in rows]
     headers = list(table[0]) if table else ["name"]
     widths = {h: max([len(h)] + [len(r[h]) for r in table]) for h in headers}
-    print("  ".join(h.ljust(widths[h]) for h in headers))
+    print("  ".join(h.ljust(widths[h]) for h in headers).rstrip())
     for cells in table:
-        print("  ".join(cells[h].ljust(widths[h]) for h in headers))
+        print("  ".join(cells[h].ljust(widths[h]) for h in headers).rstrip())
     return 0
 
 
@@ -88,8 +90,13 @@ def _cells(row: dict[str, Any]) -> dict[str, str]:
         "task_type": row["task_type"],
         "benchmarks": ",".join(row["benchmarks"]) or "-",
         "role": row["role"],
-        "license": row["license"],
+        "license": _shortened(row["license"], LICENCE_WIDTH),
         "flags": ",".join(row["flags"]) or "-",
         "splits": " / ".join("?" if size is None else str(size) for size in row["splits"].values()),
         "present": present,
     }
+
+
+def _shortened(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, the cut marked with an ellipsis."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"

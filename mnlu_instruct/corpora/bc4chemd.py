@@ -114,6 +114,7 @@ CORPORA = (
         homepage="https://biocreative.bioinformatics.udel.edu/resources/biocreative-iv/chemdner-corpus/",
         description="Chemical entity mentions in 10,000 PubMed abstracts, labelled by chemistry curators.",
         role="train",
+        user_supplied=True,
         access=(
             "Public, not shipped: download the CHEMDNER corpus (chemdner_corpus.tar.gz) from "
             "https://biocreative.bioinformatics.udel.edu/resources/biocreative-iv/chemdner-corpus/, unpack it and "

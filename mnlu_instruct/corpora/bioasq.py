@@ -146,6 +146,7 @@ CORPORA = (
             "BLURB split ids MIT"
         ),
         restricted=True,
+        user_supplied=True,
         citation=(
             "Nentidis A, Bougiatiotis K, Krithara A, Paliouras G. Results of the Seventh Edition of the BioASQ "
             "Challenge. ECML PKDD 2019 Workshops:553-568. doi:10.1007/978-3-030-43887-6_51"

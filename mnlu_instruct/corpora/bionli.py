@@ -76,6 +76,7 @@ CORPORA = (
             "one (entailment or not)."
         ),
         role="train",
+        user_supplied=True,
         access=(
             "Public (CC BY 4.0), Google Drive only: from the BioNLI Drive folder linked at "
             "https://github.com/StonyBrookNLP/BioNLI save the training and development tables as bionli/train.csv "

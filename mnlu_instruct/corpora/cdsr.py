@@ -174,6 +174,7 @@ CORPORA = (
             "text comes from the user's own Cochrane Library export."
         ),
         role="train",
+        user_supplied=True,
         access=(
             "The review texts are not redistributed: export them from the Cochrane Library yourself: open "
             "https://www.cochranelibrary.com/cdsr/reviews, click \"Select all\", then \"Export selected citation(s)\", "

@@ -144,6 +144,7 @@ STATUS = Corpus(
     homepage="https://huggingface.co/datasets/mitclinicalml/clinical-ie",
     description="Medications in clinical-note snippets, each labelled active, discontinued or neither.",
     role="train",
+    user_supplied=True,
     access=(
         "Gated Hub dataset: accept the conditions at https://huggingface.co/datasets/mitclinicalml/clinical-ie, then "
         "save the test split of the configurations medication_status and medication_attr with datasets' to_json as "

@@ -177,6 +177,7 @@ RE = Corpus(
         "pair of a sentence (ChemProt abstracts left out)."
     ),
     role="train",
+    user_supplied=True,
     access=(
         "Public (CC BY 4.0), too large to ship: download drugprot-training-development-test-background.zip from "
         "https://zenodo.org/record/5119892, unzip it and put its drugprot-gs-training-development folder "

@@ -76,6 +76,7 @@ CORPORA = (
             "(general domain)."
         ),
         role="train",
+        user_supplied=True,
         access=(
             "Public, not shipped: from https://cims.nyu.edu/~sbowman/multinli/multinli_1.0.zip take "
             "multinli_1.0_train.jsonl, multinli_1.0_dev_matched.jsonl and multinli_1.0_dev_mismatched.jsonl and put "

@@ -84,6 +84,7 @@ CORPORA = (
         description="Sentences of PubMed RCT abstracts labelled with the PICO element (or section) they describe.",
         view=single_label_view,
         role="train",
+        user_supplied=True,
         access=(
             "Public, not shipped: download splitted/PICO_train.txt, splitted/PICO_dev.txt and splitted/PICO_test.txt "
             "from https://github.com/jind11/PubMed-PICO-Detection and put them under pubmed_pico/."

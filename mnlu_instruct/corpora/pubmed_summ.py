@@ -116,6 +116,7 @@ CORPORA = (
         reader=_reader(FULL_NAME, RELEASE),
         files=RELEASE,
         split_sizes={},
+        user_supplied=True,
         description=(
             "Full-text PubMed Central articles and their abstracts (lower-cased, tokenised): the official release "
             "(about 120k training articles), read from the user's copy."

@@ -94,6 +94,7 @@ CORPORA = (
         homepage="https://huggingface.co/datasets/opentargets/clinical_trial_reason_to_stop",
         description="Free-text reasons why clinical trials stopped early, curated into 17 classes (multi-label).",
         role="train",
+        user_supplied=True,
         access=(
             "Public (Hub dataset), not shipped: download data.json from "
             "https://huggingface.co/datasets/opentargets/clinical_trial_reason_to_stop and put it under trialstop/."
