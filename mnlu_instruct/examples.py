@@ -45,6 +45,7 @@ class Example:
     ``types`` are the asked span types with a one-line definition each; ``options`` are the
     multiple-choice option texts (lettered (A), (B), ... by the renderer); ``negative_options``
     are the indices a positive-class metric leaves out (no relation, none of the above).
+    ``template`` names the template to render with (empty: the task type's canonical one).
     ``gold_score`` keeps the real-valued gold of STS pairs, which the option only rounds;
     ``gold_offsets`` keeps ``(type, start, end)`` of each gold span in ``text`` (word-level metrics use it).
     """
@@ -67,7 +68,12 @@ class Example:
 
     @property
     def template_id(self) -> str:
-        return self.template or self.task_type
+        """The template this example names, else its task type's canonical template."""
+        if self.template:
+            return self.template
+        from .prompts import canonical_template  # prompts imports this module
+
+        return canonical_template(self.task_type).id
 
     @property
     def shape(self) -> str:

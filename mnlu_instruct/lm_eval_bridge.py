@@ -11,6 +11,10 @@ The task YAMLs name these functions through ``lm_eval_tasks/utils.py``:
 - :func:`aggregate`: corpus-level scoring of those items with ``scoring.score_examples``, the scorer of
   ``mnlu score``; the metric keys of one task share a single scoring pass.
 
+Templates (lm-eval ``--metadata '{"template": "ID"}'``): the prompts of the task type's canonical template by
+default, else of the template named (one of the corpus's task type; see ``mnlu_instruct/eval_templates.py``
+for ``mnlu eval --templates``).
+
 Scoring modes (lm-eval ``--metadata '{"mode": ...}'``): ``strict`` (default) emits the benchmark metrics
 (``score``, ``precision``, ...); ``paper`` emits the BioMistral-NLU rules' values under the same names with a
 ``_paper`` suffix; ``both`` emits the two side by side.
@@ -43,7 +47,7 @@ from .corpus import DATA_DIR_ENV, Corpus, MissingCorpusError
 from .examples import Example
 from .generate_tasks import PAPER_SUFFIX, metric_keys
 from .lm_eval_plan import EMPTY_MODEL, FEWSHOT_SPLITS, GOLD_MODEL, fewshot_split
-from .prompts import render
+from .prompts import canonical_template, render, templates_of
 from .resources import tasks_dir
 from .scoring import METRICS, score_examples
 
@@ -99,7 +103,8 @@ _EXAMPLES: dict[tuple[str, str], Example] = {}
 
 
 def load_docs(
-    corpus: str, data_dir: Optional[str] = None, mode: str = "strict", metric: str = "", **_lm_eval: Any
+    corpus: str, data_dir: Optional[str] = None, mode: str = "strict", metric: str = "", template: str = "",
+    **_lm_eval: Any,
 ) -> dict:
     """``custom_dataset`` hook: ``{"test": Dataset}`` of the corpus's test examples, rendered.
 
@@ -107,6 +112,7 @@ def load_docs(
     ``data_dir`` (from ``--metadata``) or ``$MNLU_DATA_DIR`` selects local files, and a missing file raises
     :class:`MissingCorpusError` at once, saying how to get it. Without either, a public corpus comes from the Hub
     and a restricted one raises.
+    ``template`` (from ``--metadata``) renders with that template of the corpus's task type, not the canonical one.
     ``_lm_eval`` takes what lm-eval adds to every call (``version``, ``config_source``, model arguments).
     """
     if mode not in MODES:
@@ -114,7 +120,9 @@ def load_docs(
     metric = metric or get_corpus(corpus).metric
     if metric not in METRICS:
         raise ValueError(f"mnlu_{corpus}: unknown metric {metric!r}; use one of {', '.join(METRICS)}")
-    ids, prompts, targets = _rendered(corpus, str(data_dir) if data_dir else os.environ.get(DATA_DIR_ENV))
+    if template:
+        check_template(corpus, template)
+    ids, prompts, targets = _rendered(corpus, str(data_dir) if data_dir else os.environ.get(DATA_DIR_ENV), template)
     n = len(ids)
     columns = {
         "id": ids, "source": (corpus,) * n, "prompt": prompts, "target": targets, "mode": (mode,) * n,
@@ -123,12 +131,23 @@ def load_docs(
     return {"test": datasets.Dataset.from_dict({name: list(values) for name, values in columns.items()})}
 
 
+def check_template(corpus: str, template: str) -> None:
+    """A template id that is not one of the corpus's task type raises, naming the ones that are."""
+    task_type = get_corpus(corpus).task_type
+    own = [info.id for info in templates_of(task_type)]
+    if template not in own:
+        raise ValueError(f"mnlu_{corpus}: template {template!r} is not a {task_type} template; use {', '.join(own)}")
+
+
 @lru_cache(maxsize=32)
-def _rendered(corpus: str, data_dir: Optional[str]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """Ids, prompts and targets of the corpus's test examples; read and rendered once per process."""
+def _rendered(
+    corpus: str, data_dir: Optional[str], template: str = ""
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Ids, prompts and targets of the corpus's test examples under ``template`` (empty: the canonical one, whatever
+    template a Hub example names); read and rendered once per process and template."""
     ids, prompts, targets = [], [], []
     for example in _test_examples(get_corpus(corpus), data_dir):
-        rendered = render(example)
+        rendered = render(example, template=template or canonical_template(example.task_type).id)
         _EXAMPLES[(corpus, example.id)] = example
         ids.append(example.id)
         prompts.append(rendered.prompt)
@@ -188,17 +207,21 @@ def _hub_examples(spec: Corpus, splits: Sequence[str]) -> tuple[str, list[Exampl
     return split, [Example.from_dict(json.loads(row) if isinstance(row, str) else row) for row in rows["example"]]
 
 
-def fewshot_docs(corpus: str, data_dir: Optional[str] = None) -> tuple[str, tuple[dict[str, str], ...]]:
+def fewshot_docs(
+    corpus: str, data_dir: Optional[str] = None, template: str = ""
+) -> tuple[str, tuple[dict[str, str], ...]]:
     """The split few-shot examples come from (the first of :data:`FEWSHOT_SPLITS` the corpus has) and its solved
     examples as documents (``id``, ``prompt``, ``target``), rendered like the test documents. Examples whose
     prompt is also a test prompt (a sentence both splits hold) are left out, so no shot shows a test document.
     ``data_dir`` as in :func:`load_docs`: else ``$MNLU_DATA_DIR``, else the Hub copy (which holds no training
-    split of the evaluation sets: its validation split)."""
-    return _fewshot_rendered(corpus, str(data_dir) if data_dir else os.environ.get(DATA_DIR_ENV))
+    split of the evaluation sets: its validation split). ``template`` as in :func:`load_docs`."""
+    return _fewshot_rendered(corpus, str(data_dir) if data_dir else os.environ.get(DATA_DIR_ENV), template)
 
 
 @lru_cache(maxsize=32)
-def _fewshot_rendered(corpus: str, data_dir: Optional[str]) -> tuple[str, tuple[dict[str, str], ...]]:
+def _fewshot_rendered(
+    corpus: str, data_dir: Optional[str], template: str = ""
+) -> tuple[str, tuple[dict[str, str], ...]]:
     """:func:`fewshot_docs`, read and rendered once per process."""
     spec = get_corpus(corpus)
     if data_dir:
@@ -206,10 +229,10 @@ def _fewshot_rendered(corpus: str, data_dir: Optional[str]) -> tuple[str, tuple[
         examples = _local_examples(spec, data_dir, split)
     else:
         split, examples = _hub_examples(spec, FEWSHOT_SPLITS)
-    test_prompts = set(_rendered(corpus, data_dir)[1])
+    test_prompts = set(_rendered(corpus, data_dir, template)[1])
     docs = []
     for example in examples:
-        rendered = render(example)
+        rendered = render(example, template=template or canonical_template(example.task_type).id)
         if rendered.prompt not in test_prompts:
             docs.append({"id": example.id, "prompt": rendered.prompt, "target": rendered.target})
     log.info("mnlu_%s: %d few-shot examples from the %s split (%d with a test prompt left out)",

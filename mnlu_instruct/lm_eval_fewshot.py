@@ -85,7 +85,8 @@ class MnluTask(ConfigurableTask):
         return None
 
     def _shots(self) -> Sequence[Doc]:
-        data_dir = (self.config.metadata or {}).get("data_dir")
-        split, docs = fewshot_docs(self.config.dataset_kwargs["corpus"], data_dir)
+        metadata = self.config.metadata or {}
+        split, docs = fewshot_docs(self.config.dataset_kwargs["corpus"], metadata.get("data_dir"),
+                                   metadata.get("template", ""))
         self.config.fewshot_split = split
         return docs

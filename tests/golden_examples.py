@@ -1,8 +1,14 @@
-"""Hand-written examples, one or more per template, whose exact renderings are pinned in ``tests/golden/``."""
+"""Hand-written examples, one or more per task type, whose exact renderings under every template of their task
+type are pinned in ``tests/golden/<template id>/<case>.txt``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mnlu_instruct.examples import ChoiceAnswer, Example, SpanAnswer, TextAnswer
+from mnlu_instruct.prompts import render, template_ids, template_info
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
 
 GOLDEN_EXAMPLES: dict[str, Example] = {
     "ner_two_types": Example(
@@ -127,3 +133,16 @@ GOLDEN_EXAMPLES: dict[str, Example] = {
 def golden_text(prompt: str, target: str) -> str:
     """The golden file's content: the prompt and the target, under fixed headers."""
     return f"=== prompt ===\n{prompt}\n=== target ===\n{target}\n"
+
+
+def golden_cases() -> dict[Path, str]:
+    """Every golden file (``<template id>/<case>.txt`` under ``tests/golden/``) and the text it must hold: each
+    template renders each golden example of its task type whose answer shape it renders."""
+    files = {}
+    for template_id in template_ids():
+        info = template_info(template_id)
+        for name, example in GOLDEN_EXAMPLES.items():
+            if example.task_type == info.task_type and example.shape in info.answer_shape:
+                rendered = render(example, template=template_id)
+                files[GOLDEN / template_id / f"{name}.txt"] = golden_text(rendered.prompt, rendered.target)
+    return files

@@ -1,5 +1,5 @@
 """Templates as data: every template parses, sees only known variables, renders deterministically,
-and renders the golden examples to the exact pinned text."""
+and renders the golden examples of its task type to the exact pinned text (``tests/golden/<id>/<case>.txt``)."""
 
 from __future__ import annotations
 
@@ -8,23 +8,37 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from golden_examples import GOLDEN_EXAMPLES, golden_text
+from golden_examples import GOLDEN, GOLDEN_EXAMPLES, golden_cases, golden_text
 from jinja2 import meta
 
 from mnlu_instruct.examples import ChoiceAnswer
 from mnlu_instruct.parse import parse_answer
-from mnlu_instruct.prompts import environment, render, render_prompt, template_context, template_info
+from mnlu_instruct.prompts import (
+    canonical_template,
+    environment,
+    render,
+    render_prompt,
+    template_context,
+    template_ids,
+    template_info,
+    templates_of,
+)
 from mnlu_instruct.resources import templates_dir
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
-TEMPLATE_IDS = sorted(p.stem for p in templates_dir().glob("*.yaml"))
+TEMPLATE_IDS = list(template_ids())
+TASK_TYPES = ["dc", "ee", "ner", "nli", "qa", "re", "sts", "summ"]
+GOLDEN_FILES = golden_cases()
 
 
-def test_one_template_per_task_type():
-    assert TEMPLATE_IDS == ["dc", "ee", "ner", "nli", "qa", "re", "sts", "summ"]
+def test_every_task_type_has_one_canonical_template():
+    """The canonical templates keep the task type's name; variants are extra ids of the same task type."""
+    assert sorted({template_info(t).task_type for t in TEMPLATE_IDS}) == TASK_TYPES
+    for task_type in TASK_TYPES:
+        infos = templates_of(task_type)
+        assert [info.id for info in infos if info.canonical] == [task_type] == [canonical_template(task_type).id]
     for template_id in TEMPLATE_IDS:
         info = template_info(template_id)
-        assert info.task_type == template_id and info.version >= 1
+        assert info.id == template_id and info.version >= 1 and info.description and info.reference
         assert set(info.answer_shape) <= {"spans", "choice", "text"}
 
 
@@ -40,11 +54,23 @@ def test_template_uses_only_context_variables(template_id):
     assert "Medical text:" in source
 
 
-@pytest.mark.parametrize("name", sorted(GOLDEN_EXAMPLES))
-def test_golden_rendering(name):
-    rendered = render(GOLDEN_EXAMPLES[name])
-    expected = (GOLDEN / f"{name}.txt").read_text(encoding="utf-8")
-    assert golden_text(rendered.prompt, rendered.target) == expected
+@pytest.mark.parametrize("path", sorted(GOLDEN_FILES), ids=lambda path: f"{path.parent.name}/{path.stem}")
+def test_golden_rendering(path: Path):
+    assert path.exists(), f"{path} missing: run python tests/golden/regenerate.py and review it"
+    assert path.read_text(encoding="utf-8") == GOLDEN_FILES[path]
+
+
+def test_no_stray_golden_file():
+    assert sorted(GOLDEN.glob("*/*.txt")) == sorted(GOLDEN_FILES)
+    assert {path.parent.name for path in GOLDEN_FILES} == set(TEMPLATE_IDS), "a template without a golden file"
+
+
+def test_canonical_rendering_is_the_default():
+    for name, example in GOLDEN_EXAMPLES.items():
+        expected = (GOLDEN / example.task_type / f"{name}.txt").read_text(encoding="utf-8")
+        rendered = render(example)
+        assert rendered.template_id == example.task_type and rendered.template_version >= 1
+        assert golden_text(rendered.prompt, rendered.target) == expected
 
 
 @pytest.mark.parametrize("name", sorted(GOLDEN_EXAMPLES))

@@ -45,27 +45,31 @@ def run(args: argparse.Namespace) -> int:
     if not argv or argv[0] in HELP_FLAGS:
         print(screen())
         return _lm_eval(["run", "--help"], include_defaults=False)
+    from ..eval_templates import split_option
     from ..lm_eval_plan import check_data, environment, offline_env, plan
 
+    templates, argv = split_option(argv)  # ours, not lm-eval's: --templates all|ID,ID
     run_plan = plan(argv)
     if run_plan is None:
-        return _lm_eval(argv)
+        return _lm_eval(argv, templates=templates)
     check_data(run_plan)
     offline = offline_env(run_plan)
     if offline:
         settings = " ".join(f"{name}={value}" for name, value in offline.items())
         print(f"mnlu eval: data from {run_plan.data_dir}: running with {settings}", file=sys.stderr)
     with environment(offline):
-        return _lm_eval(argv, include_defaults=not run_plan.only_mnlu)
+        return _lm_eval(argv, include_defaults=not run_plan.only_mnlu, templates=templates)
 
 
-def _lm_eval(argv: list[str], include_defaults: bool = True) -> int:
+def _lm_eval(argv: list[str], include_defaults: bool = True, templates: str = "canonical") -> int:
     try:
+        from ..eval_templates import template_variants
         from ..lm_eval_bridge import run_lm_eval
     except ModuleNotFoundError as missing:
         raise ValueError(f"{missing}; mnlu eval needs the eval extra: pip install 'mnlu-instruct[eval]'") from None
     try:
-        return run_lm_eval(argv, include_defaults=include_defaults)
+        with template_variants(argv, templates) as lm_eval_argv:  # the @ID variant tasks added and indexed
+            return run_lm_eval(lm_eval_argv, include_defaults=include_defaults)
     except SystemExit as done:  # lm-eval's argparse after --help, or on a bad argument
         return done.code if isinstance(done.code, int) else 0 if done.code is None else 2
 
@@ -112,6 +116,10 @@ def screen() -> str:
         "            corpora come from the Hub copy of the dataset (its eval_<corpus> configs).",
         "  mode      strict (default): the benchmarks' metrics; paper: BioMistral-NLU's scoring rules, reported as",
         "            score_paper, ...; both: the two side by side.",
+        "  template  a prompt template of the tasks' task type (default: its canonical one), e.g. ner_v2.",
+        "",
+        "Templates: --templates all (or ID,ID) also runs each task under the other templates of its task type, as",
+        "mnlu_<task>@<ID>; mnlu report shows the mean and spread across templates.",
         "",
         "Few-shot: --num_fewshot K puts K solved examples of each corpus's training split (validation where it has",
         "none; never test) before each document: user/assistant turns with --apply_chat_template, blocks of",
