@@ -170,7 +170,8 @@ def test_mnlu_score_on_a_validation_set(aci, data_dir, tmp_path, capsys):
     rows[0]["prediction"] = ""
     path = tmp_path / "predictions.jsonl"
     path.write_text("".join(json.dumps(row) + "\n" for row in rows[:-1]), encoding="utf-8")
-    assert main(["score", "aci_bench", str(path), "--split", "validation", "--data-dir", str(data_dir)]) == 0
+    assert main(["score", "aci_bench", str(path), "--split", "validation", "--data-dir", str(data_dir),
+                 "--format", "json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert (result["metric"], result["split"], result["n"]) == ("rouge_l", "validation", 20)
     assert result["score"] == pytest.approx(18 / 20)  # one empty, one missing, 18 gold
