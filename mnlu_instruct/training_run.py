@@ -103,18 +103,20 @@ class Truncation:
 def answer_truncation(rows, tokenizer, max_length: int, keep_end: bool = False) -> Truncation:
     """Count the answer tokens that truncation to ``max_length`` removes, over rows in TRL's form (``messages``,
     or ``prompt`` and ``completion``). Only examples whose text has more bytes than ``max_length`` can exceed
-    it (a token covers at least one byte), so only those are tokenized."""
-    affected = emptied = answer_total = cut = 0
+    it (a token covers at least one byte), so only those are tokenized, in batches."""
+    long: list[tuple[str, list[dict[str, Any]]]] = []
     for row in rows:
         messages = row["messages"] if "messages" in row else [*row["prompt"], *row["completion"]]
         text = tokenizer.apply_chat_template(messages, tokenize=False)
-        if len(text.encode("utf-8")) + _SLACK <= max_length:
-            continue
-        full = len(tokenizer(text, add_special_tokens=False)["input_ids"])
-        if full <= max_length:
-            continue
-        prompt_text = tokenizer.apply_chat_template(messages[:-1], tokenize=False, add_generation_prompt=True)
-        answer = max(0, full - len(tokenizer(prompt_text, add_special_tokens=False)["input_ids"]))
+        if len(text.encode("utf-8")) + _SLACK > max_length:
+            long.append((text, messages))
+    over = [(length, messages) for length, (_, messages) in zip(_lengths(tokenizer, [t for t, _ in long]), long)
+            if length > max_length]
+    prompts = _lengths(tokenizer, [tokenizer.apply_chat_template(messages[:-1], tokenize=False,
+                                                                 add_generation_prompt=True) for _, messages in over])
+    affected = emptied = answer_total = cut = 0
+    for (full, _), prompt in zip(over, prompts):
+        answer = max(0, full - prompt)
         lost = min(answer, max(0, answer - max_length)) if keep_end else min(answer, full - max_length)
         if lost:
             affected += 1
@@ -122,6 +124,15 @@ def answer_truncation(rows, tokenizer, max_length: int, keep_end: bool = False) 
             answer_total += answer
             cut += lost
     return Truncation(max_length, len(rows), affected, emptied, answer_total, cut)
+
+
+def _lengths(tokenizer, texts: list[str], batch: int = 1000) -> list[int]:
+    """Token counts of ``texts``, tokenized in batches (a fast tokenizer spreads a batch over threads)."""
+    lengths: list[int] = []
+    for start in range(0, len(texts), batch):
+        encoded = tokenizer(texts[start:start + batch], add_special_tokens=False, verbose=False)["input_ids"]
+        lengths += [len(ids) for ids in encoded]
+    return lengths
 
 
 @dataclass(frozen=True)
