@@ -227,8 +227,11 @@ def _merge_card(base: Path, finetuned: Path, drop_rate: float, weight: float, se
     from . import __version__
 
     return (
-        "---\nlibrary_name: transformers\ntags:\n- mnlu-instruct\n- merge\n- dare\n---\n\n"
+        "---\nlibrary_name: transformers\npipeline_tag: text-generation\ntags:\n- mnlu-instruct\n- merge\n- dare\n"
+        "---\n\n"
         f"# {finetuned.name} merged with {base.name}\n\n"
+        "A full transformers model (safetensors weights, with the config and tokenizer of the fine-tuned model), not "
+        "a peft adapter: load it with `AutoModelForCausalLM.from_pretrained(FOLDER)`.\n\n"
         f"DARE-then-average merge (mnlu-instruct {__version__}, `mnlu merge`): for every weight, "
         f"`merged = base + {weight} * dare(finetuned - base)`, where DARE drops each element of the difference "
         f"with probability {drop_rate} and rescales the kept ones by 1/(1 - {drop_rate}); seed {seed}.\n\n"

@@ -13,10 +13,12 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import importlib.util
+import logging
 import os
 import re
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,8 +28,18 @@ from typing import Any, Optional
 import yaml
 
 from . import __version__
+from .training_run import (
+    SEEN_FILE,
+    ModelFacts,
+    Seen,
+    Truncation,
+    answer_truncation,
+    device_description,
+    trainable_parameters,
+)
 
 RECIPES_DIR = Path(__file__).resolve().parent / "recipes"
+ACCELERATE_DIR = RECIPES_DIR / "accelerate"  # accelerate configs for the full recipe on several GPUs
 LOSSES = ("all", "answer")
 DEVICES = ("cuda", "cpu")
 DEFAULT_OUTPUT_ROOT = Path("out") / "train"
@@ -42,6 +54,7 @@ _MANAGED = {
 _FLOAT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+")
 _YAML11_WORDS = {"yes", "no", "on", "off", "y", "n"}
 _HUB_ID = re.compile(r"[\w.-]+/[\w.-]+")
+logger = logging.getLogger(__name__)
 
 
 class TrainError(ValueError):
@@ -83,6 +96,24 @@ class TrainResult:
     model_dir: Path
     metrics: dict[str, float]
     log_history: list[dict[str, float]]
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """What a run did, for its card: model, device, steps, what it saw, where it resumed from, its time."""
+
+    model: ModelFacts
+    trainable: int
+    device: str
+    steps: int
+    resumed_step: int
+    epoch: float
+    seen: Seen  # by this run
+    seen_before: Optional[Seen]  # by the run that wrote the checkpoint resumed from (None: not recorded)
+    checkpoint: Optional[Path]
+    truncation: Optional[Truncation]
+    training_s: float
+    total_s: float
 
 
 # ---------------------------------------------------------------- recipes
@@ -343,46 +374,90 @@ def lora_config(recipe: Recipe):
 # ---------------------------------------------------------------- training
 
 
-def build_trainer(recipe: Recipe):
-    """Check everything, load data and model, and return ``(trainer, data)`` ready to train (``data["train"]``
-    is what the trainer sees: the first ``train_examples`` rows when the recipe sets it)."""
+def _trainer_class():
+    """``SFTTrainer`` that counts what each training step consumes and saves the counts in every checkpoint."""
+    from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
     from trl import SFTTrainer
 
+    class MnluTrainer(SFTTrainer):
+        seen: Seen
+        seen_before: Optional[Seen] = None
+        model_facts: ModelFacts
+        truncation: Optional[Truncation] = None
+
+        def training_step(self, model, inputs, num_items_in_batch=None):
+            self.seen.record(inputs, self.accelerator.process_index)
+            return super().training_step(model, inputs, num_items_in_batch)
+
+        def _save_checkpoint(self, model, trial):
+            super()._save_checkpoint(model, trial)
+            seen = (self.seen_before or Seen()) + self.seen.total(self.accelerator)
+            folder = Path(self.args.output_dir) / f"{PREFIX_CHECKPOINT_DIR}-{self.state.global_step}"
+            if self.args.should_save and folder.is_dir():
+                seen.save(folder / SEEN_FILE)
+
+    return MnluTrainer
+
+
+def build_trainer(recipe: Recipe):
+    """Check everything, load data and model, and return ``(trainer, data)`` ready to train (``data["train"]``
+    is what the trainer sees: the first ``train_examples`` rows when the recipe sets it). Warns when
+    ``max_length`` cuts answer tokens."""
     config = sft_config(recipe)
     check_reporting(config)
-    model_source(recipe)
+    source = model_source(recipe)
     data = load_mnlu(recipe.dataset, recipe.dataset_config)
     if recipe.train_examples is not None:
         data["train"] = data["train"].select(range(min(recipe.train_examples, len(data["train"]))))
     model, tokenizer = load_model(recipe)
+    facts = ModelFacts.of(model, source)
     peft_config = lora_config(recipe)
     train = training_rows(data["train"], recipe.loss, recipe.system_prompt, "train")
+    truncation = None
+    if config.max_length is not None and not (config.packing and config.packing_strategy == "bfd_split"):
+        truncation = answer_truncation(train, tokenizer, config.max_length, config.truncation_mode == "keep_end")
+        if truncation.cut and config.process_index == 0:
+            logger.warning("warning: %s", truncation.message(recipe.loss))
     evaluate = None
     if config.eval_strategy != "no" and "validation" in data:
         evaluate = training_rows(data["validation"], recipe.loss, recipe.system_prompt, "validation")
-    trainer = SFTTrainer(
+    trainer = _trainer_class()(
         model=model, args=config, train_dataset=train, eval_dataset=evaluate,
         processing_class=tokenizer, peft_config=peft_config,
     )
+    trainer.seen, trainer.model_facts, trainer.truncation = Seen(), facts, truncation
     return trainer, data
 
 
 def train(recipe: Recipe, resume: bool = False) -> TrainResult:
-    """Train, save model and tokenizer (and the merged model for LoRA with ``merge_adapter``) with a training card."""
+    """Train, save model and tokenizer (and the merged model for LoRA with ``merge_adapter``), each with a card
+    of the run."""
+    started = time.perf_counter()
     output_dir = recipe.output_dir
     checkpoint = checkpoint_to_resume(output_dir, resume)
     trainer, data = build_trainer(recipe)
+    if checkpoint:
+        trainer.seen_before = Seen.load(checkpoint / SEEN_FILE)
     result = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     trainer.save_model(str(output_dir))
+    seen = trainer.seen.total(trainer.accelerator)  # every process takes part
     model_dir = output_dir / "merged" if recipe.lora and recipe.merge_adapter else output_dir
     metrics = {k: v for k, v in result.metrics.items() if isinstance(v, (int, float))}
     if trainer.is_world_process_zero():  # under `accelerate launch`, one process writes
         if model_dir != output_dir:
             trainer.model.merge_and_unload().save_pretrained(model_dir)
             trainer.processing_class.save_pretrained(model_dir)
-        card = training_card(recipe, data, metrics)
-        for folder in {output_dir, model_dir}:
-            _write_text(folder / "README.md", card)
+        facts = RunFacts(
+            model=trainer.model_facts, trainable=trainable_parameters(trainer.model),
+            device=device_description(trainer.args, trainer.accelerator), steps=trainer.state.global_step,
+            resumed_step=int(checkpoint.name.rpartition("-")[2]) if checkpoint else 0,
+            epoch=float(trainer.state.epoch or 0), seen=seen, seen_before=trainer.seen_before, checkpoint=checkpoint,
+            truncation=trainer.truncation, training_s=float(metrics.get("train_runtime", 0.0)),
+            total_s=time.perf_counter() - started,
+        )
+        _write_text(output_dir / "README.md", training_card(recipe, data, metrics, facts))
+        if model_dir != output_dir:
+            _write_text(model_dir / "README.md", training_card(recipe, data, metrics, facts, merged=True))
         _write_text(output_dir / "recipe.yaml", yaml.safe_dump(recipe.to_dict(), sort_keys=False, allow_unicode=True))
     return TrainResult(output_dir, model_dir, metrics, list(trainer.state.log_history))
 
@@ -439,20 +514,82 @@ def _dataset_card_header(dataset: Optional[str]) -> dict[str, Any]:
     return header if isinstance(header, dict) else {}
 
 
-def training_card(recipe: Recipe, data, metrics: dict[str, float]) -> str:
-    """The model card (README.md) of a run: data mixture and sizes, hyperparameters, software and commit."""
+def _what_this_is(recipe: Recipe, facts: RunFacts, merged: bool) -> str:
+    """The card's first paragraph: what the folder holds and how to load it."""
+    steps = f"{facts.steps:,} step{'s' if facts.steps != 1 else ''}"
+    rank = (recipe.lora or {}).get("r", "?")
+    if merged:
+        return (f"A full transformers model (no peft needed): the LoRA adapter (rank {rank}) "
+                f"trained on MNLU-Instruct for {steps}, merged into `{facts.model.source}`. Load it with "
+                "`AutoModelForCausalLM.from_pretrained(FOLDER)`.")
+    if recipe.lora:
+        merged_note = " The adapter merged into the base model is in `merged/`." if recipe.merge_adapter else ""
+        return (f"A peft LoRA adapter (rank {rank}) for `{facts.model.source}`, trained on "
+                f"MNLU-Instruct for {steps}. Load it with `peft.AutoPeftModelForCausalLM.from_pretrained(FOLDER)`."
+                + merged_note)
+    return (f"A full transformers model: `{facts.model.source}` fine-tuned on MNLU-Instruct for {steps}. Load it "
+            "with `AutoModelForCausalLM.from_pretrained(FOLDER)`.")
+
+
+def _run_table(recipe: Recipe, data, facts: RunFacts) -> list[str]:
+    """The run as it happened: model, dtype, device, steps, examples and tokens seen, resume, time."""
+    model = facts.model
+    trainable = f"; trainable (LoRA): {facts.trainable:,}" if recipe.lora else ""
+    if facts.checkpoint:
+        steps = (f"{facts.steps:,} ({facts.steps - facts.resumed_step:,} in this run, after step "
+                 f"{facts.resumed_step:,} of the checkpoint)")
+        resumed = f"`{facts.checkpoint.name}` (step {facts.resumed_step:,})"
+    else:
+        steps, resumed = f"{facts.steps:,}", "no (started from the base model)"
+    rows = [
+        ("model", f"`{model.source}` ({model.model_type}, {model.architecture}, {model.parameters:,} parameters"
+                  f"{trainable})"),
+        ("dtype", model.dtype),
+        ("device", facts.device),
+        ("steps", steps),
+        ("epochs", f"{facts.epoch:.3g}"),
+        ("examples seen", _seen(facts, "examples") + f" (the training split has {len(data['train']):,})"),
+        ("tokens seen", _seen(facts, "tokens")),
+        ("tokens with loss", _seen(facts, "loss_tokens")),
+        ("resumed from", resumed),
+        ("time", f"{facts.total_s:,.1f} s for the whole run (loading, data preparation, training, saving); "
+                 f"training loop {facts.training_s:,.1f} s"),
+    ]
+    cut = facts.truncation
+    if cut is not None:
+        rows.append(("answers cut by max_length", f"{cut.affected:,} of {cut.examples:,} examples, {cut.cut:,} "
+                     f"answer tokens (max_length {cut.max_length})"))
+    return ["## The run", "", "| | |", "|---|---|", *(f"| {name} | {value} |" for name, value in rows), ""]
+
+
+def _seen(facts: RunFacts, what: str) -> str:
+    """A count of this run, with the total since the base model when the run resumed."""
+    this_run = getattr(facts.seen, what)
+    if facts.checkpoint is None:
+        return f"{this_run:,}"
+    if facts.seen_before is None:
+        return f"{this_run:,} in this run (the checkpoint does not record its earlier count)"
+    return f"{this_run + getattr(facts.seen_before, what):,} ({this_run:,} in this run)"
+
+
+def training_card(recipe: Recipe, data, metrics: dict[str, float], facts: RunFacts, merged: bool = False) -> str:
+    """The model card (README.md) of a run: what it did (model, dtype, device, steps, examples and tokens, resume,
+    time), data mixture and sizes, results, the recipe, software and commit. ``merged``: the card of the LoRA
+    adapter merged into its base (a full transformers model)."""
     train = data["train"]
+    adapter = bool(recipe.lora) and not merged
     header = {
-        "library_name": "peft" if recipe.lora else "transformers",
-        "base_model": recipe.model,
+        "library_name": "peft" if adapter else "transformers",
+        "base_model": facts.model.source,
         "tags": ["mnlu-instruct", "medical-nlu", "trl", "sft"] + (["lora"] if recipe.lora else []),
         "pipeline_tag": "text-generation",
     }
     if recipe.dataset and not Path(recipe.dataset).exists():
         header["datasets"] = [recipe.dataset]
+    folder = Path(recipe.output_dir).name + ("/merged" if merged else "")
     lines = ["---", yaml.safe_dump(header, sort_keys=False).strip(), "---", "",
-             f"# {Path(recipe.output_dir).name}: {recipe.model} fine-tuned on MNLU-Instruct", "",
-             recipe.description.strip() or f"Trained with the `{recipe.name}` recipe of mnlu-instruct.", "",
+             f"# {folder}: {facts.model.source} fine-tuned on MNLU-Instruct", "",
+             _what_this_is(recipe, facts, merged), "", *_run_table(recipe, data, facts),
              "## Data", "",
              f"- dataset: `{recipe.dataset}`, config `{recipe.dataset_config}`",
              "- splits used: " + ", ".join(f"{name} {len(split):,}" for name, split in data.items())
@@ -465,14 +602,18 @@ def training_card(recipe: Recipe, data, metrics: dict[str, float]) -> str:
     lines.append("")
     for column, title in (("task_type", "task type"), ("source", "source")):
         if column in train.column_names:
-            lines += [f"| {title} | training examples |", "|---|---:|"]
+            lines += [f"| {title} | examples in the training split |", "|---|---:|"]
             lines += [f"| {name} | {count:,} |" for name, count in _counts(train[column])]
             lines.append("")
     if metrics:
         lines += ["## Results of the run", "", "| metric | value |", "|---|---:|"]
         lines += [f"| {key} | {value:.6g} |" for key, value in sorted(metrics.items())]
         lines.append("")
-    lines += ["## Recipe", "", "```yaml", yaml.safe_dump(recipe.to_dict(), sort_keys=False, allow_unicode=True).strip(),
+    description = recipe.description.strip() or "(none)"
+    lines += ["## Recipe", "",
+              f"Recipe `{recipe.name}`, as run (command-line values applied). Its description, written for its "
+              f"default model and machine (the table above says what this run used): {description}", "",
+              "```yaml", yaml.safe_dump(recipe.to_dict(), sort_keys=False, allow_unicode=True).strip(),
               "```", "", "## Software", "",
               f"- mnlu-instruct {__version__}, commit `{git_commit() or 'unknown (not a git checkout)'}`"]
     lines += [f"- {package} {version}" for package, version in _versions().items()]

@@ -19,13 +19,31 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output-dir", help="where checkpoints, the model and its card go (default out/train/RECIPE)")
     parser.add_argument("--device", choices=("cuda", "cpu"),
                         help="cuda (the recipes' default) or cpu (float32; for trying a recipe on a tiny model)")
+    parser.add_argument("--max-steps", type=positive, metavar="N",
+                        help="stop after N optimizer steps (training.max_steps; default: the recipe's epochs)")
+    parser.add_argument("--train-examples", type=positive, metavar="N",
+                        help="train on the first N training examples only (train_examples; default: all)")
+    parser.add_argument("--logging-steps", type=positive, metavar="N",
+                        help="log loss and learning rate every N steps (training.logging_steps)")
     parser.add_argument("--resume", action="store_true", help="continue from the last checkpoint in the output dir")
 
 
-def named_values(args: argparse.Namespace) -> dict[str, str]:
+def positive(text: str) -> int:
+    """A positive whole number (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return value
+
+
+def named_values(args: argparse.Namespace) -> dict[str, str | int]:
     """The dedicated options given, as recipe keys; they apply after the ``--set`` overrides."""
     named = {"dataset": args.dataset, "dataset_config": args.dataset_config, "model": args.model,
-             "training.output_dir": args.output_dir, "device": args.device}
+             "training.output_dir": args.output_dir, "device": args.device, "training.max_steps": args.max_steps,
+             "train_examples": args.train_examples, "training.logging_steps": args.logging_steps}
     return {key: value for key, value in named.items() if value is not None}
 
 
