@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 from .answer_format import format_answer
-from .examples import ChoiceAnswer, Example, SpanAnswer, answer_to_dict
+from .examples import ChoiceAnswer, Example, SpanAnswer, TextAnswer, answer_to_dict
 from .parse import ParsedAnswer, parse_answer
 from .schema import CorpusFormatError
 from .scoring import score_examples
@@ -149,10 +149,12 @@ def score_corpus(
 
 def correct(parsed: ParsedAnswer, example: Example) -> bool:
     """Whether the strict reading of a prediction is the gold answer: the same options, or for each type the same
-    mentions (as a multiset, in any order)."""
+    mentions (as a multiset, in any order), or for free text the same text."""
     gold, answer = example.answer, parsed.answer
     if isinstance(gold, ChoiceAnswer):
         return isinstance(answer, ChoiceAnswer) and set(answer.selected) == set(gold.selected)
+    if isinstance(gold, TextAnswer):
+        return isinstance(answer, TextAnswer) and answer.text == gold.text
     if not isinstance(answer, SpanAnswer):
         return False
     found = {type_: Counter(mentions) for type_, mentions in answer.spans}

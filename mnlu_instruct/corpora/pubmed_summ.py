@@ -26,7 +26,7 @@ word 8-grams).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -62,7 +62,7 @@ def _joined(sentences: list[str], remove: tuple[str, ...] = ()) -> str:
     return " ".join(s for s in cleaned if s)
 
 
-def _reader(name: str, files: dict[str, tuple[str, ...]]) -> Callable[[Path, str], Iterator[Summary]]:
+def _reader(name: str, files: Mapping[str, tuple[str, ...]]) -> Callable[[Path, str], Iterator[Summary]]:
     """A ``reader(folder, split)`` of one record per article of the split's file."""
 
     def read(folder: Path, split: str) -> Iterator[Summary]:
