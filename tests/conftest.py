@@ -13,6 +13,7 @@ from mnlu_instruct.corpora import registry
 from mnlu_instruct.corpus import MissingCorpusError
 from mnlu_instruct.examples import Example
 from mnlu_instruct.prompts import render
+from mnlu_instruct.schema import Record
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -53,12 +54,25 @@ class CorpusCache:
         self.data_dir = data_dir
         self._examples: dict[tuple[str, str], tuple[Example, ...]] = {}
         self._targets: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._records: dict[tuple[str, str], tuple[Record, ...]] = {}
 
     def examples(self, name: str, split: str) -> tuple[Example, ...]:
         key = (name, split)
         if key not in self._examples:
-            self._examples[key] = tuple(registry()[name].examples(split, self.data_dir))
+            corpus = registry()[name]
+            if key in self._records:  # already read as records: their examples, without reading again
+                found = (example for record in self._records[key] for example in corpus.record_examples(record))
+                self._examples[key] = tuple(found)
+            else:
+                self._examples[key] = tuple(corpus.examples(split, self.data_dir))
         return self._examples[key]
+
+    def records(self, name: str, split: str) -> tuple[Record, ...]:
+        """The schema records of one split (kept only for the corpora whose tests ask for them)."""
+        key = (name, split)
+        if key not in self._records:
+            self._records[key] = tuple(registry()[name].read(split, self.data_dir))
+        return self._records[key]
 
     def targets(self, name: str, split: str) -> tuple[str, ...]:
         """The rendered target of every example of ``examples(name, split)``, in the same order (the prompts
@@ -96,3 +110,10 @@ def corpus_examples(corpus_cache: CorpusCache) -> Callable[[str, str], tuple[Exa
 def corpus_targets(corpus_cache: CorpusCache) -> Callable[[str, str], tuple[str, ...]]:
     """``corpus_targets(name, split)``: the rendered targets of one split, aligned with ``corpus_examples``."""
     return corpus_cache.targets
+
+
+@pytest.fixture(scope="session")
+def corpus_records(corpus_cache: CorpusCache) -> Callable[[str, str], tuple[Record, ...]]:
+    """``corpus_records(name, split)``: the schema records of one split, read once per session (a split read
+    as records first gives ``corpus_examples`` its examples without a second read)."""
+    return corpus_cache.records

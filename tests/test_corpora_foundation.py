@@ -1,7 +1,9 @@
 """The foundation corpora on the real files: NCBI-disease, BC5CDR (sentences and abstracts) and PubMedQA.
 
-Documented counts (SOURCE.md of each corpus), offsets, unique ids, metadata, the cross-check of the IOB
-sentences against the original releases, and clear errors on corrupted copies of the real files.
+Documented split sizes and mention counts (SOURCE.md of each corpus), offsets, entity ids, metadata, the
+cross-check of the IOB sentences against the original releases, and clear errors on corrupted copies of the real
+files. Example counts, unique example ids, round trip and scores are checked for every corpus in test_invariants.py;
+the records come from the session cache (``corpus_records``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pytest
 from mnlu_instruct.corpora import get_corpus
 from mnlu_instruct.corpus import METRICS, SPLITS, MissingCorpusError
 from mnlu_instruct.examples import ChoiceAnswer, SpanAnswer
-from mnlu_instruct.schema import CorpusFormatError, KBDocument
+from mnlu_instruct.schema import CorpusFormatError
 
 SPLIT_SIZES = {
     "ncbi_disease": (5424, 923, 940),
@@ -39,16 +41,9 @@ MENTIONS = {
 
 
 @pytest.fixture(scope="module")
-def read(data_dir):
-    """``read(name, split)``: the records of one split, read once per test module."""
-    cache: dict[tuple[str, str], list] = {}
-
-    def records(name: str, split: str) -> list:
-        if (name, split) not in cache:
-            cache[name, split] = list(get_corpus(name).read(split, data_dir))
-        return cache[name, split]
-
-    return records
+def read(corpus_records):
+    """``read(name, split)``: the records of one split, from the session cache."""
+    return corpus_records
 
 
 def squeezed(text: str) -> str:
@@ -57,12 +52,11 @@ def squeezed(text: str) -> str:
 
 # -- documented counts -------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", NAMES)
-def test_examples_per_split_equal_documented_split_sizes(name, data_dir):
+def test_declared_split_sizes_are_the_documented_ones(name):
+    """The files are checked against ``split_sizes`` in test_invariants.py; these are SOURCE.md's figures."""
     corpus = get_corpus(name)
     assert corpus.splits == SPLITS
     assert tuple(corpus.split_sizes[s] for s in SPLITS) == SPLIT_SIZES[name]
-    for split in SPLITS:
-        assert sum(1 for _ in corpus.examples(split, data_dir)) == corpus.split_sizes[split], split
 
 
 @pytest.mark.parametrize("name", KB_NAMES)
@@ -138,7 +132,6 @@ def test_pubmedqa_labels_and_contexts(read, data_dir):
 def test_offsets_point_at_the_mention_text(name, read):
     for split in SPLITS:
         for doc in read(name, split):
-            assert isinstance(doc, KBDocument)
             for entity in doc.entities:
                 ((start, end),) = entity.offsets
                 assert doc.text[start:end] == entity.text[0] and entity.text[0] == entity.text[0].strip()
@@ -150,12 +143,12 @@ def test_offsets_point_at_the_mention_text(name, read):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_ids_are_unique_across_splits(name, read):
+def test_ids_name_the_corpus_and_entity_ids_are_unique_across_splits(name, read):
+    """Record (example) ids are checked for every corpus in test_invariants.py; entity and relation ids here."""
     records = [record for split in SPLITS for record in read(name, split)]
-    ids = [record.id for record in records]
-    ids += [e.id for record in records for e in getattr(record, "entities", ())]
+    ids = [e.id for record in records for e in getattr(record, "entities", ())]
     ids += [r.id for record in records for r in getattr(record, "relations", ())]
-    assert len(ids) == len(set(ids))
+    assert len(ids) == len(set(ids)) and (name == "pubmedqa") == (not ids)
     assert all(record.id.startswith(f"{name}-") for record in records)
     if name in ("ncbi_disease", "bc5cdr_chem", "bc5cdr_disease"):
         assert read(name, "test")[123].id == f"{name}-test-00123"
@@ -223,12 +216,14 @@ def test_metadata_is_complete(name, data_dir):
         assert all(len(definition) > 20 for _, definition in corpus.entity_types)
 
 
-def test_examples_carry_the_gold_answer(data_dir):
-    ner = next(get_corpus("ncbi_disease").examples("test", data_dir))
-    assert isinstance(ner.answer, SpanAnswer) and ner.types == get_corpus("ncbi_disease").entity_types
-    assert [name for name, _ in ner.answer.spans] == ["Disease"]
-    qa = next(get_corpus("pubmedqa").examples("test", data_dir))
-    assert isinstance(qa.answer, ChoiceAnswer) and qa.options == ("yes", "no", "maybe")
+def test_examples_carry_the_gold_answer(read, corpus_examples):
+    (document, *_), (ner, *_) = read("ncbi_disease", "test"), corpus_examples("ncbi_disease", "test")
+    assert ner.types == get_corpus("ncbi_disease").entity_types
+    assert ner.answer == SpanAnswer((("Disease", tuple(e.text[0] for e in document.entities)),))
+    assert ner.answer.spans[0][1]  # the first test sentence has a mention
+    (record, *_), (qa, *_) = read("pubmedqa", "test"), corpus_examples("pubmedqa", "test")
+    assert qa.options == ("yes", "no", "maybe") and qa.question == record.question
+    assert qa.answer == ChoiceAnswer((qa.options.index(record.answer[0]),))
 
 
 # -- missing and corrupted files -------------------------------------------------------------------------

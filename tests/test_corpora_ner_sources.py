@@ -1,6 +1,7 @@
 """The span training sources GENIA, tmVar, GNormPlus, NLM-Gene, DrugProt and PICO-data on the real files:
 exclusions, tmVar's version choice, the skip lists of upstream offset mismatches, GENIA's flattening, golden
-mentions. Counts, ids, round trip and scoring are checked for every corpus by ``test_invariants.py``."""
+mentions. Counts, ids, round trip and scoring are checked for every corpus by ``test_invariants.py``; the
+documents here come from the session cache (``corpus_records``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import json
 import re
 import tarfile
 from collections import Counter
-from functools import cache
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,9 +23,14 @@ SOURCES = ("genia", "tmvar", "gnormplus", "nlm_gene", "drugprot", "pico_data")
 _TITLE = re.compile(r"([^\t|]+)\|t\|")
 
 
-@cache
-def documents(name: str, split: str, data_dir: Path) -> dict[str, KBDocument]:
-    return {doc.document_id: doc for doc in get_corpus(name).read(split, data_dir)}
+@pytest.fixture(scope="module")
+def documents(corpus_records) -> Callable[[str, str], dict[str, KBDocument]]:
+    """``documents(name, split)``: the documents of one split by document id, from the session cache."""
+
+    def by_id(name: str, split: str) -> dict[str, KBDocument]:
+        return {doc.document_id: doc for doc in corpus_records(name, split)}
+
+    return by_id
 
 
 def pubtator_pmids(path: Path) -> list[str]:
@@ -79,18 +85,18 @@ def test_pico_data_asks_ebm_picos_participants():
      ("gnormplus", {"train": "GNormPlus_Train.PubTator", "test": "GNormPlus_Test.PubTator"}),
      ("nlm_gene", {"train": "NLMgene_Train.PubTator", "test": "NLMgene_Test.PubTator"})],
 )
-def test_pubtator_exclusions_are_the_listed_overlaps(name, files, data_dir):
+def test_pubtator_exclusions_are_the_listed_overlaps(name, files, data_dir, documents):
     corpus = get_corpus(name)
     shared = overlap_ids(data_dir, name)
     for split, file in files.items():
         pmids = pubtator_pmids(data_dir / name / file)
         expected = {pmid for pmid in pmids if pmid in shared}
         assert set(corpus.excluded_document_ids.get(split, ())) == expected
-        assert set(documents(name, split, data_dir)) == set(pmids) - expected
+        assert set(documents(name, split)) == set(pmids) - expected
     assert len(shared) == {"tmvar": 1, "gnormplus": 23, "nlm_gene": 0}[name]
 
 
-def test_drugprot_leaves_out_every_chemprot_abstract(data_dir):
+def test_drugprot_leaves_out_every_chemprot_abstract(data_dir, documents):
     chemprot = {line.split("\t", 1)[0] for path in (data_dir / "chemprot" / "original").glob("*/*abstracts*.tsv")
                 for line in path.read_text(encoding="utf-8").splitlines()}
     pmids = pubtator_pmids(data_dir / "drugprot" / "DrugProt_Test.PubTator")
@@ -98,19 +104,19 @@ def test_drugprot_leaves_out_every_chemprot_abstract(data_dir):
     assert len(chemprot) == 2432 and len(pmids) == 750
     assert excluded == set(pmids) & chemprot and len(excluded) == 743
     assert overlap_ids(data_dir, "drugprot") <= excluded  # the HoC and BC2GM overlaps are ChemProt abstracts too
-    kept = documents("drugprot", "validation", data_dir)
+    kept = documents("drugprot", "validation")
     assert sorted(kept) == ["19372559", "23362135", "23411263", "23435942", "23519153", "23584358", "23606373"]
 
 
-def test_genia_exclusions(data_dir):
+def test_genia_exclusions(data_dir, documents):
     shared = overlap_ids(data_dir, "genia", skip_keys=("genia/all x jnlpba/train",))
     assert set(genia.EXCLUDED["train"]) == shared and len(shared) == 91
     assert set(genia.JNLPBA_TEST) <= shared
-    read = documents("genia", "train", data_dir)
+    read = documents("genia", "train")
     assert not set(read) & shared and len(read) == 1999 - 91
 
 
-def test_pico_data_exclusions_and_acl17_test(data_dir):
+def test_pico_data_exclusions_and_acl17_test(data_dir, documents):
     listed = json.loads((data_dir / "pico_data" / "OVERLAP_WITH_EVAL.json").read_text())
     (ebm_test,) = listed["overlaps_ebm_nlp"].values()
     acl17 = {json.loads(line)["docid"] for line in (
@@ -122,7 +128,7 @@ def test_pico_data_exclusions_and_acl17_test(data_dir):
         path = data_dir / "pico_data" / "annotations" / folder / pico_data.AGGREGATED
         pmids = {json.loads(line)["docid"] for line in path.read_text().splitlines()}
         assert set(pico_data.EXCLUDED[split]) == pmids & shared
-        read = set(documents("pico_data", split, data_dir))
+        read = set(documents("pico_data", split))
         assert read == pmids - shared and not read & acl17
 
 
@@ -140,11 +146,11 @@ def test_tmvar_v3_has_every_v1_and_v2_abstract(data_dir):
     assert set(pubtator_pmids(folder / "v3" / "tmVar3_Test.PubTator")) == set(v2)
 
 
-def test_tmvar_reads_v3_annotation(data_dir):
-    doc = documents("tmvar", "train", data_dir)["22104738"]
+def test_tmvar_reads_v3_annotation(documents):
+    doc = documents("tmvar", "train")["22104738"]
     found = {(e.type, e.text[0], e.offsets[0]) for e in doc.entities}
     assert {("Gene", "MLYCD", (40, 45)), ("DNAMutation", "c.920T>G", (466, 474))} <= found  # v1 has no Gene
-    types = Counter(e.type for split in ("train", "test") for d in documents("tmvar", split, data_dir).values()
+    types = Counter(e.type for split in ("train", "test") for d in documents("tmvar", split).values()
                     for e in d.entities)
     assert set(types) == {name for name, _ in tmvar.ENTITY_TYPES}
 
@@ -164,15 +170,15 @@ def test_skip_list_is_exactly_the_upstream_mismatches(module, folder, sizes, dat
         assert module.SKIP.get(file, frozenset()) == found and len(found) == size
 
 
-def test_skipped_mentions_are_left_out_and_the_rest_kept(data_dir):
-    doc = documents("nlm_gene", "train", data_dir)["19430421"]
+def test_skipped_mentions_are_left_out_and_the_rest_kept(documents):
+    doc = documents("nlm_gene", "train")["19430421"]
     assert not {(e.offsets[0][0], e.offsets[0][1]) for e in doc.entities} & {
         (start, end) for pmid, start, end in nlm_gene.SKIP["NLMgene_Train.PubTator"] if pmid == "19430421"}
-    assert len(documents("tmvar", "train", data_dir)["21904390"].entities) == 40 - 21
-    mention = documents("gnormplus", "train", data_dir)["10064899"].entities
+    assert len(documents("tmvar", "train")["21904390"].entities) == 40 - 21
+    mention = documents("gnormplus", "train")["10064899"].entities
     assert ("Gene", "lysophospholipid-specific lysophospholipase", ((360, 403),)) in {
         (e.type, e.text[0], e.offsets) for e in mention}
-    gene = documents("nlm_gene", "train", data_dir)["20059956"].entities[0]
+    gene = documents("nlm_gene", "train")["20059956"].entities[0]
     assert (gene.type, gene.text, gene.offsets) == ("Gene", ("insulin-like peptide",), ((13, 33),))
 
 
@@ -205,8 +211,8 @@ def test_pubtator_source_rejects_an_undeclared_type(tmp_path):
 # GENIA flattening -------------------------------------------------------------------------------------------
 
 
-def test_genia_outermost_terms_of_the_five_classes(data_dir):
-    doc = documents("genia", "train", data_dir)["95369245"]
+def test_genia_outermost_terms_of_the_five_classes(documents):
+    doc = documents("genia", "train")["95369245"]
     mentions = [(e.type, e.text[0]) for e in doc.entities]
     assert mentions[:5] == [("DNA", "IL-2 gene"), ("protein", "NF-kappa B"), ("protein", "CD28"),
                             ("protein", "5-lipoxygenase"), ("protein", "CD28 surface receptor")]
@@ -215,8 +221,8 @@ def test_genia_outermost_terms_of_the_five_classes(data_dir):
     assert not any(e.text[0] == "IL-2 gene expression" for e in doc.entities)  # other_name: not a mention
 
 
-def test_genia_coordinations(data_dir):
-    doc = documents("genia", "train", data_dir)["95280913"]
+def test_genia_coordinations(documents):
+    doc = documents("genia", "train")["95280913"]
     start = doc.text.index("alpha- and beta-globin")
     assert [(e.type, e.text[0]) for e in doc.entities if start <= e.offsets[0][0] < start + 22] == [
         ("DNA", "alpha- and beta-globin")]
@@ -229,7 +235,7 @@ def test_genia_coordinations(data_dir):
         genia.entity_class("protein")
 
 
-def test_genia_matches_jnlpbas_training_annotation(data_dir):
+def test_genia_matches_jnlpbas_training_annotation(data_dir, documents):
     """JNLPBA's training file is GENIA flattened to five classes: every abstract but the repeated UID agrees."""
     jnlpba: dict[str, Counter] = {}
     uid, current = "", None
@@ -246,7 +252,7 @@ def test_genia_matches_jnlpbas_training_annotation(data_dir):
             current = [tag[2:], line.split("\t")[0]]
         elif tag.startswith("I-") and current:
             current.append(line.split("\t")[0])
-    read = documents("genia", "train", data_dir)
+    read = documents("genia", "train")
     differ = []
     for uid, doc in read.items():
         ours = Counter((e.type, e.text[0].replace(" ", "")) for e in doc.entities)
@@ -260,13 +266,13 @@ def test_genia_matches_jnlpbas_training_annotation(data_dir):
 # PICO-data --------------------------------------------------------------------------------------------------
 
 
-def test_pico_data_hmmcrowd_spans_trimmed(data_dir):
-    doc = documents("pico_data", "train", data_dir)["24070810"]
+def test_pico_data_hmmcrowd_spans_trimmed(documents):
+    doc = documents("pico_data", "train")["24070810"]
     assert [e.offsets[0] for e in doc.entities] == [(49, 88), (353, 424), (716, 748), (793, 881), (1996, 2020),
                                                     (2160, 2183)]  # HMMCrowd's, 425 and 882 trimmed
     assert doc.entities[1].text == ("Eighteen subjects (mean age, 29.5±11.0 years) allergic to grass pollen.",)
     for split in pico_data.SPLIT_FOLDERS:
-        for record in documents("pico_data", split, data_dir).values():
+        for record in documents("pico_data", split).values():
             assert "\n" not in record.text
             assert all(e.text[0] == e.text[0].strip() and e.text[0] for e in record.entities)
 

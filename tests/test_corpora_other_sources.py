@@ -1,6 +1,7 @@
 """Corpus-specific facts of six training sources on the real files (EU-ADR, NLI4CT, SNLI, STS-B, CZI DRSM,
 MTSamples): label distributions of SOURCE.md, decoding, dropped rows, split choices, a few golden examples, and
-one-line errors on bad input. Counts, ids, round trip and gold scores come from ``test_invariants.py``."""
+one-line errors on bad input. Counts, ids, round trip and gold scores come from ``test_invariants.py``; the
+records and examples here from the session cache."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import json
 import os
 import zipfile
 from collections import Counter
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -26,19 +26,27 @@ from mnlu_instruct.schema import CorpusFormatError
 NEW_SOURCES = ("euadr", "nli4ct", "snli", "stsb", "czi_drsm", "mtsamples")
 
 
-@cache
-def records(name: str, split: str, data_dir: Path) -> tuple:
-    return tuple(get_corpus(name).read(split, data_dir))
+@pytest.fixture(scope="module")
+def records(corpus_records):
+    """``records(name, split)``: the records of one split, from the session cache."""
+    return corpus_records
 
 
-@cache
-def examples(name: str, split: str, data_dir: Path) -> tuple:
-    corpus = get_corpus(name)
-    return tuple(example for record in records(name, split, data_dir) for example in corpus.record_examples(record))
+@pytest.fixture(scope="module")
+def examples(records, corpus_examples):
+    """``examples(name, split)``: read as records first, so that the cache reads each split once."""
+
+    def found(name: str, split: str):
+        records(name, split)
+        return corpus_examples(name, split)
+
+    return found
 
 
-def all_records(name: str, data_dir: Path) -> list:
-    return [record for split in get_corpus(name).splits for record in records(name, split, data_dir)]
+@pytest.fixture(scope="module")
+def all_records(records):
+    """``all_records(name)``: the records of every split."""
+    return lambda name: [record for split in get_corpus(name).splits for record in records(name, split)]
 
 
 @pytest.mark.parametrize("name", NEW_SOURCES)
@@ -53,10 +61,10 @@ def test_training_source_metadata(name):
 # EU-ADR ----------------------------------------------------------------------------------------------------
 
 
-def test_euadr_labels_per_file(data_dir):
+def test_euadr_labels_per_file(all_records):
     """SOURCE.md's PA / SA / NA / FA per file; the one duplicated drug-target row is read once."""
     found: dict[str, Counter] = {}
-    for doc in all_records("euadr", data_dir):
+    for doc in all_records("euadr"):
         task = doc.id.split("-")[1]
         found.setdefault(task, Counter()).update(relation.type for relation in doc.relations)
     assert found == {
@@ -66,25 +74,25 @@ def test_euadr_labels_per_file(data_dir):
     }
 
 
-def test_euadr_sentences_and_split_by_abstract(data_dir):
-    docs = {split: records("euadr", split, data_dir) for split in ("train", "validation")}
+def test_euadr_sentences_and_split_by_abstract(records):
+    docs = {split: records("euadr", split) for split in ("train", "validation")}
     assert sum(len(split_docs) for split_docs in docs.values()) == 455
     pmids = {split: {doc.document_id for doc in split_docs} for split, split_docs in docs.items()}
     assert not pmids["train"] & pmids["validation"]
     assert len(pmids["train"] | pmids["validation"]) == 168
 
 
-def test_euadr_target_disease_file_is_latin1(data_dir):
+def test_euadr_target_disease_file_is_latin1(data_dir, all_records):
     raw = (data_dir / "euadr/EUADR_Corpus_IBIgroup/EUADR_target_disease.csv").read_bytes()
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
-    mentions = [entity.surface for doc in all_records("euadr", data_dir) for entity in doc.entities]
+    mentions = [entity.surface for doc in all_records("euadr") for entity in doc.entities]
     assert "Krüppel-like factor 5" in mentions
     assert not any("\ufffd" in mention or "Ã" in mention for mention in mentions)
 
 
-def test_euadr_golden_pair(data_dir):
-    example = next(e for split in ("train", "validation") for e in examples("euadr", split, data_dir)
+def test_euadr_golden_pair(examples):
+    example = next(e for split in ("train", "validation") for e in examples("euadr", split)
                    if e.id == "euadr-drug_target-17938326-0/R1")
     assert example.text == ("Gefitinib inhibition of drug resistance to <e2>doxorubicin</e2> by inactivating "
                             "<e1>ABCG2</e1> in thyroid cancer cell lines.")
@@ -133,8 +141,8 @@ def test_euadr_utf8_file_with_a_latin1_byte(tmp_path):
     ("validation", {"Entailment": 100, "Contradiction": 100}, 60),
     ("test", {"Entailment": 1841, "Contradiction": 3659}, 2947),
 ])
-def test_nli4ct_labels_and_types(split, labels, comparisons, data_dir):
-    pairs = records("nli4ct", split, data_dir)
+def test_nli4ct_labels_and_types(split, labels, comparisons, records):
+    pairs = records("nli4ct", split)
     assert Counter(pair.label for pair in pairs) == labels
     assert sum("+" in pair.document_id for pair in pairs) == comparisons
     assert sum("\n\nSecondary trial, " in pair.text_1 for pair in pairs) == comparisons
@@ -145,8 +153,8 @@ def _report(data_dir: Path, trial: str) -> dict:
         return json.loads(bundle.read(f"CT json/{trial}.json"))
 
 
-def test_nli4ct_comparison_premise(data_dir):
-    pair = next(p for p in records("nli4ct", "train", data_dir)
+def test_nli4ct_comparison_premise(data_dir, records):
+    pair = next(p for p in records("nli4ct", "train")
                 if p.id == "nli4ct-5bc844fc-e852-4270-bfaf-36ea9eface3d")
     assert pair.document_id == "NCT01928186+NCT00684983" and pair.label == "Contradiction"
     primary, secondary = pair.text_1.split("\n\n")
@@ -157,8 +165,8 @@ def test_nli4ct_comparison_premise(data_dir):
     assert pair.text_2.startswith("All the primary trial participants do not receive any oral capecitabine")
 
 
-def test_nli4ct_single_premise(data_dir):
-    pair = next(p for p in records("nli4ct", "train", data_dir)
+def test_nli4ct_single_premise(records):
+    pair = next(p for p in records("nli4ct", "train")
                 if p.id == "nli4ct-86b7cb3d-6186-4a04-9aa6-b174ab764eed")
     assert pair.document_id == "NCT00662129" and pair.label == "Contradiction"
     assert pair.text_1.startswith("Primary trial, Eligibility section:\n") and "Secondary trial" not in pair.text_1
@@ -181,26 +189,26 @@ def test_nli4ct_comparison_without_secondary_trial(tmp_path):
 # SNLI ------------------------------------------------------------------------------------------------------
 
 
-def test_snli_drops_rows_without_gold_label(data_dir):
+def test_snli_drops_rows_without_gold_label(data_dir, all_records):
     raw = {name: Counter(row["gold_label"] for _, row in labelled_rows(data_dir / "snli" / name))
            for name in SOURCE_FILES}
     assert [sum(counts.values()) for counts in raw.values()] == [1024, 10000, 10000]
     assert [counts["-"] for counts in raw.values()] == [2, 158, 176]
-    kept = Counter(pair.label for pair in all_records("snli", data_dir))
+    kept = Counter(pair.label for pair in all_records("snli"))
     assert kept == sum(raw.values(), Counter()) - Counter({"-": 336})
     assert kept == {"entailment": 7040, "neutral": 6792, "contradiction": 6856}
 
 
-def test_snli_validation_shares_no_premise_with_train(data_dir):
-    captions = {split: {pair.document_id for pair in records("snli", split, data_dir)}
+def test_snli_validation_shares_no_premise_with_train(records):
+    captions = {split: {pair.document_id for pair in records("snli", split)}
                 for split in ("train", "validation")}
     assert not captions["train"] & captions["validation"]
-    premises = {split: {pair.text_1 for pair in records("snli", split, data_dir)} for split in ("train", "validation")}
+    premises = {split: {pair.text_1 for pair in records("snli", split)} for split in ("train", "validation")}
     assert not premises["train"] & premises["validation"]
 
 
-def test_snli_first_train_pair(data_dir):
-    pair = next(p for p in all_records("snli", data_dir) if p.id == "snli-3416050480.jpg#4r1n")
+def test_snli_first_train_pair(all_records):
+    pair = next(p for p in all_records("snli") if p.id == "snli-3416050480.jpg#4r1n")
     assert (pair.text_1, pair.text_2, pair.label) == (
         "A person on a horse jumps over a broken down airplane.",
         "A person is training his horse for a competition.",
@@ -226,15 +234,15 @@ def test_snli_unknown_label(tmp_path):
     ("train", 2.701, [891, 882, 982, 1588, 1406]),
     ("validation", 2.364, [344, 254, 273, 365, 264]),
 ])
-def test_stsb_scores(split, mean, bins, data_dir):
+def test_stsb_scores(split, mean, bins, records):
     """SOURCE.md's mean score and score bins [0,1) [1,2) [2,3) [3,4) [4,5]."""
-    scores = [pair.label for pair in records("stsb", split, data_dir)]
+    scores = [pair.label for pair in records("stsb", split)]
     assert sum(scores) / len(scores) == pytest.approx(mean, abs=5e-4)
     assert [sum(1 for s in scores if low <= s < low + 1 or (low == 4 and s == 5)) for low in range(5)] == bins
 
 
-def test_stsb_options_round_half_up(data_dir):
-    first, second = examples("stsb", "train", data_dir)[:2]
+def test_stsb_options_round_half_up(examples):
+    first, second = examples("stsb", "train")[:2]
     assert (first.text, first.text_2) == ("A plane is taking off.", "An air plane is taking off.")
     assert first.gold_score == 5.0
     assert first.options == ("0", "1", "2", "3", "4", "5") and first.answer.selected == (5,)
@@ -265,8 +273,8 @@ def test_czi_drsm_quoted_multiline_records(data_dir):
     assert next(start for start, cells in rows if start > 1060) == 1065  # the record spans five lines
 
 
-def test_czi_drsm_categories(data_dir):
-    docs = all_records("czi_drsm", data_dir)
+def test_czi_drsm_categories(all_records):
+    docs = all_records("czi_drsm")
     assert len(docs) == 1027 and sum(len(doc.labels) == 2 for doc in docs) == 111
     primary = Counter(doc.labels[0] for doc in docs)
     documented = {"1.1": 367, "2.1": 293, "1.3": 211, "3.4": 67, "0.2": 22, "2.3": 15, "2.5": 9, "1.4": 9,
@@ -277,15 +285,15 @@ def test_czi_drsm_categories(data_dir):
     }
 
 
-def test_czi_drsm_golden_record(data_dir):
-    doc = next(d for d in all_records("czi_drsm", data_dir) if d.document_id == "20530032")
+def test_czi_drsm_golden_record(all_records):
+    doc = next(d for d in all_records("czi_drsm") if d.document_id == "20530032")
     assert doc.labels == ("1.4", "1.1")  # primary, secondary
     assert doc.text.startswith("Factors influencing age at diagnosis of primary ciliary dyskinesia in European")
     example = next(get_corpus("czi_drsm").record_examples(doc))
     chosen = [example.options[i] for i in example.answer.selected]
     assert example.multi_label and len(chosen) == 2
     assert chosen[0].startswith("Clinical characteristics or disease pathology (") and chosen[1] == "Epidemiology"
-    title_only = next(d for d in all_records("czi_drsm", data_dir) if d.document_id == "33754658")
+    title_only = next(d for d in all_records("czi_drsm") if d.document_id == "33754658")
     assert title_only.text.startswith("A Novel Variaiton in the ACVRL1 Gene") and title_only.labels == ("2.1",)
 
 
@@ -320,7 +328,7 @@ def mtsamples_notes(data_dir):
     return _notes(path, (status.st_mtime_ns, status.st_size))
 
 
-def test_mtsamples_specialties(mtsamples_notes, data_dir):
+def test_mtsamples_specialties(mtsamples_notes, all_records):
     counts = Counter(specialty for _, specialty, _ in mtsamples_notes)
     assert len(mtsamples_notes) == 4999 and len(counts) == 40
     assert (counts["Surgery"], counts["Consult - History and Phy."], counts["Podiatry"]) == (1103, 516, 47)
@@ -328,19 +336,19 @@ def test_mtsamples_specialties(mtsamples_notes, data_dir):
     assert {name for name, _ in SPECIALTIES} == {name for name, n in counts.items() if n >= 30}
     assert {name for name, n in counts.items() if n < 30} == GROUPED and sum(counts[n] for n in GROUPED) == 272
     without_text = sum(1 for _, _, text in mtsamples_notes if not text)
-    kept = Counter(doc.labels[0] for doc in all_records("mtsamples", data_dir))
+    kept = Counter(doc.labels[0] for doc in all_records("mtsamples"))
     assert without_text == 33 and sum(kept.values()) == 4999 - 33
     assert kept["Other"] == 272 - sum(1 for _, name, text in mtsamples_notes if name in GROUPED and not text)
 
 
-def test_mtsamples_single_label_examples(data_dir):
-    example = examples("mtsamples", "train", data_dir)[0]
+def test_mtsamples_single_label_examples(examples):
+    example = examples("mtsamples", "train")[0]
     assert example.id == "mtsamples-1" and not example.multi_label
     assert example.text.startswith("SUBJECTIVE:,  This 23-year-old white female presents with complaint of allergies.")
     rendered = render(example)
     assert "Answer with the one correct option" in rendered.prompt
     assert rendered.target == "(X) Another specialty or type of report (none of the above)"
-    surgery = next(e for e in examples("mtsamples", "train", data_dir) if e.options[e.answer.selected[0]] == "Surgery")
+    surgery = next(e for e in examples("mtsamples", "train") if e.options[e.answer.selected[0]] == "Surgery")
     assert render(surgery).target == "(A) Surgery"
 
 

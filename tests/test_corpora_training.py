@@ -1,58 +1,59 @@
-"""The public MNLU-Instruct training sources (BioRED, PHEE, AnatEM, LINNAEUS) on the real files: counts,
-offsets, and overlap hygiene (no training document in any BLUE/BLURB evaluation test set)."""
+"""The public MNLU-Instruct training sources (BioRED, PHEE, AnatEM, LINNAEUS) on the real files: documented
+sentence, mention and event counts, golden examples, and overlap hygiene (no training document in any BLUE/BLURB
+evaluation test set); the metadata every training source carries.
+
+Example counts, unique ids, offsets (``validate_kb`` in every reader), round trip and scores are checked for every
+corpus in test_invariants.py; the records and examples here come from the session cache.
+"""
 
 from __future__ import annotations
 
 import json
 import re
 from collections import Counter, defaultdict
-from functools import cache
 from pathlib import Path
 
 import pytest
 
-from mnlu_instruct.answer_format import format_answer
 from mnlu_instruct.corpora import get_corpus, registry
-from mnlu_instruct.parse import parse_answer
-from mnlu_instruct.schema import CorpusFormatError, KBDocument, SchemaError, validate_kb
-from mnlu_instruct.scoring import score_examples
+from mnlu_instruct.schema import CorpusFormatError, SchemaError
 
-TRAINING = ("biored", "biored_re", "phee", "anatem", "linnaeus")
+TRAINING = sorted(name for name, corpus in registry().items() if corpus.role == "train")
 SPLITS = ("train", "validation", "test")
 WITH_DOCUMENT_IDS = ("biored", "biored_re", "phee")
 
 
-@cache
-def records(name: str, split: str, data_dir: Path) -> tuple:
-    return tuple(get_corpus(name).read(split, data_dir))
+@pytest.fixture(scope="module")
+def records(corpus_records):
+    """``records(name, split)``: the records of one split, from the session cache."""
+    return corpus_records
 
 
-@cache
-def examples(name: str, split: str, data_dir: Path) -> tuple:
-    corpus = get_corpus(name)
-    return tuple(example for record in records(name, split, data_dir) for example in corpus.record_examples(record))
+@pytest.fixture(scope="module")
+def examples(records, corpus_examples):
+    """``examples(name, split)``: read as records first, so that the cache reads each split once."""
+
+    def found(name: str, split: str):
+        records(name, split)
+        return corpus_examples(name, split)
+
+    return found
 
 
 @pytest.mark.parametrize("name", TRAINING)
+def test_training_source_metadata(name):
+    """Every training source: in no benchmark, and says where it comes from, under which licence."""
+    corpus = get_corpus(name)
+    assert corpus.benchmarks == () and corpus.license.strip() and corpus.citation.strip() and corpus.access.strip()
+    assert corpus.splits and set(corpus.splits) <= set(SPLITS)
+    assert all(registry()[other].role == "eval" for other in corpus.in_domain_for)
+
+
+@pytest.mark.parametrize("name", ["biored", "biored_re", "phee", "anatem", "linnaeus"])
 def test_metadata(name):
     corpus = get_corpus(name)
-    assert corpus.role == "train" and corpus.benchmarks == () and not corpus.restricted
-    assert corpus.splits == SPLITS and corpus.license and corpus.citation and corpus.access
-    assert corpus.share_alike == (name == "anatem")
-
-
-@pytest.mark.parametrize("name", TRAINING)
-@pytest.mark.parametrize("split", SPLITS)
-def test_example_counts_and_offsets(name, split, data_dir):
-    corpus = get_corpus(name)
-    assert len(examples(name, split, data_dir)) == corpus.split_sizes[split]
-    for doc in records(name, split, data_dir):
-        assert isinstance(doc, KBDocument)
-        validate_kb(doc, corpus=name, source="test")
-        for entity in [*doc.entities, *(event.trigger for event in doc.events)]:
-            assert tuple(doc.text[start:end] for start, end in entity.offsets) == entity.text
-    ids = [example.id for example in examples(name, split, data_dir)]
-    assert len(ids) == len(set(ids))
+    assert corpus.role == "train" and not corpus.restricted and not corpus.user_supplied
+    assert corpus.splits == SPLITS and corpus.share_alike == (name == "anatem")
 
 
 @pytest.mark.parametrize(
@@ -60,10 +61,10 @@ def test_example_counts_and_offsets(name, split, data_dir):
     [("anatem", {"train": (5861, 6946), "validation": (2118, 2139), "test": (3830, 4616)}),
      ("linnaeus", {"train": (11935, 2119), "validation": (4078, 711), "test": (7142, 1433)})],
 )
-def test_iob_sentences_and_mentions(name, counts, data_dir):
+def test_iob_sentences_and_mentions(name, counts, records):
     """The sentence and mention counts of SOURCE.md (no document ids, so nothing is excluded)."""
     for split, (sentences, mentions) in counts.items():
-        docs = records(name, split, data_dir)
+        docs = records(name, split)
         assert (len(docs), sum(len(doc.entities) for doc in docs)) == (sentences, mentions)
     assert get_corpus(name).excluded_document_ids == {}
 
@@ -84,13 +85,13 @@ def overlap_file(name: str, data_dir: Path) -> dict[str, set[str]]:
 @pytest.mark.parametrize(("name", "folder", "sizes"), [("phee", "phee", (33, 5, 7)),
                                                        ("biored", "biored", (144, 36, 36)),
                                                        ("biored_re", "biored", (144, 36, 36))])
-def test_excluded_ids_are_the_overlap_file(name, folder, sizes, data_dir):
+def test_excluded_ids_are_the_overlap_file(name, folder, sizes, data_dir, records):
     excluded = get_corpus(name).excluded_document_ids
     listed = overlap_file(folder, data_dir)
     assert {split: set(excluded[split]) for split in SPLITS} == {split: listed[split] for split in SPLITS}
     assert tuple(len(excluded[split]) for split in SPLITS) == sizes
     for split in SPLITS:
-        assert not {doc.document_id for doc in records(name, split, data_dir)} & set(excluded[split])
+        assert not {doc.document_id for doc in records(name, split)} & set(excluded[split])
 
 
 def _pmids_of_pubtator(path: Path) -> set[str]:
@@ -109,12 +110,12 @@ RAW_TEST_PMIDS = {
 """PMIDs of the evaluation test sets whose documents are PubMed abstracts, from the raw files."""
 
 
-@cache
-def evaluation_test_pmids(data_dir: Path) -> dict[str, set[str]]:
+@pytest.fixture(scope="module")
+def evaluation_test_pmids(data_dir: Path, records) -> dict[str, set[str]]:
     """The raw files' PMIDs, with the document ids of the test split where the evaluation reader exists."""
     found = {name: raw(data_dir) for name, raw in RAW_TEST_PMIDS.items()}
     for name in found.keys() & registry().keys():
-        found[name] |= {record.document_id for record in get_corpus(name).read("test", data_dir)}
+        found[name] |= {record.document_id for record in records(name, "test")}
     return found
 
 
@@ -125,32 +126,32 @@ def test_evaluation_test_sets_are_read(data_dir):
 
 
 @pytest.mark.parametrize("name", WITH_DOCUMENT_IDS)
-def test_no_training_document_in_an_evaluation_test_set(name, data_dir):
-    ids = {doc.document_id for split in SPLITS for doc in records(name, split, data_dir)}
+def test_no_training_document_in_an_evaluation_test_set(name, records, evaluation_test_pmids):
+    ids = {doc.document_id for split in SPLITS for doc in records(name, split)}
     assert all(re.fullmatch(r"\d+", pmid) for pmid in ids)
-    for test_set, pmids in evaluation_test_pmids(data_dir).items():
+    for test_set, pmids in evaluation_test_pmids.items():
         assert not ids & pmids, f"{name} shares documents with the {test_set} test set"
 
 
 # PHEE ------------------------------------------------------------------------------------------------------
 
 
-def test_phee_sentences_events_and_attributes(data_dir):
-    counts = {split: (len(records("phee", split, data_dir)),
-                      sum(len(doc.events) for doc in records("phee", split, data_dir))) for split in SPLITS}
+def test_phee_sentences_events_and_attributes(records, examples):
+    counts = {split: (len(records("phee", split)),
+                      sum(len(doc.events) for doc in records("phee", split))) for split in SPLITS}
     # SOURCE.md: 2,898 / 961 / 968 sentences, 3,006 / 1,003 / 1,010 events, before the exclusion.
     assert counts == {"train": (2823, 2929), "validation": (941, 982), "test": (950, 992)}
-    shapes = Counter(example.shape for example in examples("phee", "train", data_dir))
+    shapes = Counter(example.shape for example in examples("phee", "train"))
     assert shapes == {"spans": 2823, "choice": 11652}
-    events = [event for doc in records("phee", "train", data_dir) for event in doc.events]
+    events = [event for doc in records("phee", "train") for event in doc.events]
     assert Counter(event.type for event in events)["Potential_therapeutic_event"] > 250
     assert Counter(dict(event.attributes)["Severity"] for event in events).keys() == {"high", "medium", "low",
                                                                                        "unspecified"}
 
 
-def test_phee_first_sentence(data_dir):
-    doc = next(doc for doc in records("phee", "train", data_dir) if doc.id == "10891991_1")
-    answer = examples("phee", "train", data_dir)
+def test_phee_first_sentence(records, examples):
+    doc = next(doc for doc in records("phee", "train") if doc.id == "10891991_1")
+    answer = examples("phee", "train")
     spans = next(example for example in answer if example.id == doc.id).answer.as_dict()
     assert spans["Trigger"] == ["develop"]
     assert spans["Drug"] == ["valproate"] and spans["Treatment_Disorder"] == ["epilepsy"]
@@ -162,8 +163,8 @@ def test_phee_first_sentence(data_dir):
     assert questions[0].options[questions[0].answer.selected[0]].startswith("An adverse event")
 
 
-def test_phee_discontiguous_spans(data_dir):
-    doc = next(doc for doc in records("phee", "train", data_dir) if doc.text.startswith("Four patients who manifested"))
+def test_phee_discontiguous_spans(records):
+    doc = next(doc for doc in records("phee", "train") if doc.text.startswith("Four patients who manifested"))
     treatment = next(entity for entity in doc.entities if entity.type == "Treatment")
     assert treatment.text == ("antiepileptic drug (AED)", "during therapy with carbamazepine")
     assert treatment.surface == "antiepileptic drug (AED) during therapy with carbamazepine"
@@ -172,12 +173,12 @@ def test_phee_discontiguous_spans(data_dir):
 # BioRED ----------------------------------------------------------------------------------------------------
 
 
-def test_biored_mentions_after_exclusion(data_dir):
+def test_biored_mentions_after_exclusion(records):
     # SOURCE.md: 400 / 100 / 100 abstracts and 13,351 / 3,533 / 3,535 mentions before the exclusion.
-    counts = {split: (len(records("biored", split, data_dir)),
-                      sum(len(doc.entities) for doc in records("biored", split, data_dir))) for split in SPLITS}
+    counts = {split: (len(records("biored", split)),
+                      sum(len(doc.entities) for doc in records("biored", split))) for split in SPLITS}
     assert counts == {"train": (256, 8647), "validation": (64, 2249), "test": (64, 2416)}
-    types = Counter(e.type for doc in records("biored", "train", data_dir) for e in doc.entities)
+    types = Counter(e.type for doc in records("biored", "train") for e in doc.entities)
     assert set(types) == {name for name, _ in get_corpus("biored").entity_types}
 
 
@@ -195,14 +196,14 @@ def raw_relations(data_dir: Path, split: str) -> Counter:
 
 @pytest.mark.parametrize(("split", "left_out"), [("train", {"Association": 1}), ("validation", {"Bind": 1}),
                                                  ("test", {})])
-def test_biored_relation_candidates(split, left_out, data_dir):
+def test_biored_relation_candidates(split, left_out, data_dir, records, examples):
     """Every relation is a candidate, except those whose two concepts only ever share mentions."""
     corpus = get_corpus("biored_re")
-    labels = Counter(corpus.labels[e.answer.selected[0]][0] for e in examples("biored_re", split, data_dir))
+    labels = Counter(corpus.labels[e.answer.selected[0]][0] for e in examples("biored_re", split))
     negatives = labels.pop("None")
     assert labels == raw_relations(data_dir, split) - Counter(left_out)
     assert negatives + sum(labels.values()) == corpus.split_sizes[split]
-    for doc in records("biored_re", split, data_dir):
+    for doc in records("biored_re", split):
         entities = {e.id: e for e in doc.entities}
         for relation in doc.relations:
             first, second = entities[relation.arg1_id], entities[relation.arg2_id]
@@ -210,34 +211,11 @@ def test_biored_relation_candidates(split, left_out, data_dir):
             assert first.normalized != second.normalized  # each carries a concept the other does not
 
 
-def test_biored_marks_first_mentions(data_dir):
-    doc = next(doc for doc in records("biored_re", "validation", data_dir) if doc.document_id == "14510914")
-    example = next(e for e in examples("biored_re", "validation", data_dir) if e.id.startswith(doc.id))
+def test_biored_marks_first_mentions(records, examples):
+    doc = next(doc for doc in records("biored_re", "validation") if doc.document_id == "14510914")
+    example = next(e for e in examples("biored_re", "validation") if e.id.startswith(doc.id))
     assert example.text.startswith("<e1>Congenital hypothyroidism</e1> due to a new deletion in the <e2>sodium/iodide")
     assert example.options[example.answer.selected[0]].startswith("Association")
-
-
-# Round trip and scoring --------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", TRAINING)
-@pytest.mark.parametrize("split", SPLITS)
-def test_round_trip_and_gold_scores(name, split, data_dir):
-    """parse(format(gold)) == gold for every example; gold scores 1.0 and empty answers 0 on F1 metrics.
-
-    PHEE mixes span examples (entity F1) and attribute questions (scored here by accuracy)."""
-    corpus = get_corpus(name)
-    units = examples(name, split, data_dir)
-    targets = [format_answer(example) for example in units]
-    for example, target in zip(units, targets, strict=True):
-        assert parse_answer(target, example).answer == example.answer, example.id
-    for shape in ("spans", "choice"):
-        chosen = [(e, t) for e, t in zip(units, targets, strict=True) if e.shape == shape]
-        if not chosen:
-            continue
-        metric = corpus.metric if shape == "spans" or corpus.task_type == "re" else "accuracy"
-        assert score_examples([e for e, _ in chosen], [t for _, t in chosen], metric)["score"] == 1.0
-        assert score_examples([e for e, _ in chosen], [""] * len(chosen), metric)["score"] == 0.0
 
 
 # Bad input -------------------------------------------------------------------------------------------------
