@@ -1,8 +1,8 @@
 """BLUE and BLURB: which datasets each scores, with which metric, and how the benchmark score combines them.
 
-The one source of the benchmark groups of ``lm_eval_tasks/`` (written by ``python -m mnlu_instruct.generate_tasks``)
-and of ``mnlu report``'s tables. A benchmark lists corpora of the registry (each must name the benchmark in its
-``Corpus.benchmarks``); a dataset scored with another metric than its corpus's gets a task of its own,
+The one source of benchmark membership: of ``Corpus.benchmarks``, of the benchmark groups of ``lm_eval_tasks/``
+(written by ``python -m mnlu_instruct.generate_tasks``) and of ``mnlu report``'s tables. A benchmark lists corpora
+of the registry; a dataset scored with another metric than its corpus's gets a task of its own,
 ``mnlu_<corpus>_<benchmark>`` (BLUE's DDI, macro-F1). BLURB's task types follow from each corpus's task type.
 """
 
@@ -123,3 +123,8 @@ def all_tasks() -> tuple[BenchmarkTask, ...]:
         for task in benchmark.tasks:
             tasks.setdefault(task.name, task)
     return tuple(tasks.values())
+
+
+def benchmarks_of(corpus: str) -> tuple[str, ...]:
+    """The keys of the benchmarks that score ``corpus`` (``("blurb",)``, ``("blue", "blurb")``, or ``()``)."""
+    return tuple(sorted(b.key for b in BENCHMARKS if corpus in b.corpora))

@@ -71,7 +71,6 @@ class Corpus:
     homepage: str
     description: str = ""
     view: Optional[View] = None
-    benchmarks: tuple[str, ...] = ()
     role: str = "eval"
     non_commercial: bool = False
     share_alike: bool = False
@@ -98,6 +97,14 @@ class Corpus:
             raise ValueError(f"corpus {self.name}: role must be 'eval' or 'train'")
         if self.restricted and not self.user_supplied:
             object.__setattr__(self, "user_supplied", True)  # restricted implies it (the dataclass is frozen)
+
+    @property
+    def benchmarks(self) -> tuple[str, ...]:
+        """The benchmarks that score this corpus, from :mod:`mnlu_instruct.benchmarks` (the one place they are
+        declared)."""
+        from .benchmarks import benchmarks_of
+
+        return benchmarks_of(self.name)
 
     @property
     def splits(self) -> tuple[str, ...]:

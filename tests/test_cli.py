@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,7 +25,8 @@ def test_corpora_lists_every_reader_with_flags(capsys, monkeypatch):
     assert set(rows) == set(registry())
     assert rows["ddi"]["flags"] == ["non-commercial"] and rows["hoc"]["flags"] == ["share-alike"]
     assert rows["mednli"]["flags"] == ["restricted"] and rows["biored"]["role"] == "train"
-    assert rows["bc5cdr_chem"]["benchmarks"] == ["blue", "blurb"]
+    assert rows["bc5cdr_chem"]["benchmarks"] == ["blurb"] and rows["bc5cdr_chem_blue"]["benchmarks"] == ["blue"]
+    assert rows["chemprot"]["benchmarks"] == ["blue", "blurb"] and rows["genia"]["benchmarks"] == []
     assert rows["pubmedqa"]["splits"] == {"train": 450, "validation": 50, "test": 500}
     assert rows["pubmed_pico"]["splits"] == {"train": None, "validation": None, "test": None}
     assert {row["present"] for row in rows.values()} == {None}  # no data folder given
@@ -81,3 +84,13 @@ def test_errors_are_one_line_with_exit_status_2(tmp_path, capsys, data_dir):
     assert "bad.jsonl: line 2: not valid JSON" in capsys.readouterr().err
     assert main(["render", "no_such_corpus"]) == 2
     assert "unknown corpus 'no_such_corpus'" in capsys.readouterr().err
+
+
+def test_corpora_table_is_readable_and_ends_quietly_when_its_pipe_closes(data_dir):
+    table = subprocess.run([sys.executable, "-m", "mnlu_instruct.cli", "corpora", "--data-dir", str(data_dir)],
+                           capture_output=True, text=True, check=True).stdout.splitlines()
+    assert len(table) == len(registry()) + 1 and max(len(line) for line in table) <= 140
+    piped = subprocess.run(f"{sys.executable} -m mnlu_instruct.cli corpora --json | head -1", shell=True,
+                           capture_output=True, text=True, check=False)
+    assert json.loads(piped.stdout)["name"] == next(iter(registry()))
+    assert "Broken pipe" not in piped.stderr and "Traceback" not in piped.stderr

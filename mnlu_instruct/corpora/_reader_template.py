@@ -58,7 +58,6 @@ CORPORA = (
         citation="TODO",
         homepage="TODO",
         description="TODO: one paragraph",
-        benchmarks=(),  # TODO: ("blue",), ("blurb",), both, or () for a training source
         role="train",  # TODO: "train" for MNLU-Instruct sources, "eval" for BLUE/BLURB sets
         entity_types=(("Disease", "TODO: a one-line definition shown in the instruction"),),
     ),

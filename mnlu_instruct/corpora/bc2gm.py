@@ -36,7 +36,6 @@ CORPORA = (
         ),
         homepage="https://biocreative.bioinformatics.udel.edu/tasks/biocreative-ii/task-1a-gene-mention-tagging/",
         description="Gene and gene-product mention recognition in PubMed sentences (BLURB's IOB2 files).",
-        benchmarks=("blurb",),
         access=(
             "Public: cambridgeltl/MTL-Bioinformatics-2016 data/BC2GM-IOB/{train,devel,test}.tsv, unchanged, "
             "into bc2gm/blurb_iob/."

@@ -104,7 +104,6 @@ BC5CDR_CHEM = Corpus(
     folder="bc5cdr",
     citation=CITATION,
     homepage=HOMEPAGE,
-    benchmarks=("blue", "blurb"),
     role="eval",
 )
 

@@ -74,7 +74,6 @@ BC5CDR_CHEM_BLUE = Corpus(
     homepage=HOMEPAGE,
     description="Chemical mention recognition in the sentences of the official BC5CDR release, scored as BLUE "
     "scores it: against the release's mentions and offsets.",
-    benchmarks=("blue",),
     access=(
         "Public: copy CDR_TrainingSet.PubTator.txt, CDR_DevelopmentSet.PubTator.txt and CDR_TestSet.PubTator.txt "
         "(CDR_Data.zip, https://ftp.ncbi.nlm.nih.gov/pub/lu/BC5CDR/) into bc5cdr/original/."

@@ -153,7 +153,6 @@ CORPORA = (
         ),
         homepage="http://bioasq.org/",
         description="Yes/no biomedical questions answered from snippets of relevant PubMed abstracts (BLURB split).",
-        benchmarks=("blurb",),
         access=ACCESS,
     ),
 )

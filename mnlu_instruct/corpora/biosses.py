@@ -85,7 +85,6 @@ CORPORA = (
         ),
         homepage="https://tabilab.cmpe.boun.edu.tr/BIOSSES/",
         description="Semantic similarity of biomedical sentence pairs, scored 0 (unrelated) to 4 (equivalent).",
-        benchmarks=("blue", "blurb"),
         access=(
             "Public: BLURB's data-generation output data/BIOSSES/{train,dev,test}.tsv into biosses/blurb/, and "
             "BigBio's bigbio/hub/hub_repos/biosses/annotation_pairs_scores.tsv into biosses/."

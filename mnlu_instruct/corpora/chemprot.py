@@ -249,7 +249,6 @@ CORPORA = (
             "down-regulator, CPR:5 agonist, CPR:6 antagonist, CPR:9 substrate/product) are asked as multiple "
             "choice for every chemical-gene pair of a sentence, as in BLUE and BLURB (1,020 / 612 / 800 abstracts)."
         ),
-        benchmarks=("blue", "blurb"),
         role="eval",
         access=(
             "Public: download ChemProt_Corpus.zip from the homepage (or "

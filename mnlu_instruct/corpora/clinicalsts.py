@@ -82,7 +82,6 @@ CORPORA = (
         ),
         homepage="https://portal.dbmi.hms.harvard.edu/projects/n2c2-nlp/",
         description="Pairs of sentences from clinical notes scored for semantic similarity from 0 to 5.",
-        benchmarks=("blue",),
         restricted=True,
         access=ACCESS,
         labels=tuple((str(score), str(score)) for score in range(6)),

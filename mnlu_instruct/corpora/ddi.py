@@ -290,7 +290,6 @@ CORPORA = (
             "them in each sentence, typed as mechanism, effect, advise or int; every candidate drug pair of the "
             "official release is asked as multiple choice, in BLURB's 624 / 90 / 191 document split."
         ),
-        benchmarks=("blue", "blurb"),
         role="eval",
         non_commercial=True,
         access=(

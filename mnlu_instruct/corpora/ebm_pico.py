@@ -181,7 +181,6 @@ CORPORA = (
         ),
         homepage="https://github.com/bepnye/EBM-NLP",
         description="Participant, intervention and outcome spans in randomised controlled trial abstracts.",
-        benchmarks=("blurb",),
         user_supplied=True,
         access=ACCESS,
         entity_types=tuple((type_, definition) for _, type_, definition in ELEMENTS),

@@ -79,7 +79,6 @@ CORPORA = (
             "association between a gene and a disease; the two are masked as @GENE$ and @DISEASE$. BLURB's split of "
             "BioBERT's preprocessed files (Lee et al. 2019)."
         ),
-        benchmarks=("blurb",),
         role="eval",
         access=(
             "Public: run BLURB's data_generation package "

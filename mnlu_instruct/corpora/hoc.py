@@ -170,7 +170,6 @@ HOC_BLURB = Corpus(
     files=BLURB_FILES,
     split_sizes={"train": 1295, "validation": 186, "test": 371},
     description="Multi-label classification of PubMed abstracts into the 10 hallmarks of cancer (BLURB split).",
-    benchmarks=("blurb",),
     access=(
         "Public. The corpus text is sb895/Hallmarks-of-Cancer's text/<PMID>.txt (into hoc/original/text/); "
         "hoc/blurb/{train,dev,test}.tsv are BLURB's data-generation output (data/HoC/*.tsv)."
@@ -200,7 +199,6 @@ CORPORA = (
         files=BLUE_FILES,
         split_sizes={"train": 1108, "validation": 157, "test": 315},
         description="Multi-label classification of PubMed abstracts into the 10 hallmarks of cancer (BLUE split).",
-        benchmarks=("blue",),
         access=(
             "Public. The corpus text is sb895/Hallmarks-of-Cancer's text/<PMID>.txt (into hoc/original/text/); "
             "hoc/blue/{train,dev,test}.tsv are the BLUE release's bert_data/hoc files."

@@ -299,7 +299,6 @@ CORPORA = (
             "Relations between medical problems, tests and treatments in discharge summaries, as BLUE casts "
             "them: one multiple-choice question per pair of concepts of a sentence."
         ),
-        benchmarks=("blue",),
         restricted=True,
         access=ACCESS,
         entity_types=CONCEPT_TYPES,

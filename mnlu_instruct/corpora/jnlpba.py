@@ -77,7 +77,6 @@ JNLPBA_MERGED = Corpus(
         "JNLPBA. Proceedings of JNLPBA 2004:70-75."
     ),
     homepage="http://www.geniaproject.org/shared-tasks/bionlp-jnlpba-shared-task-2004",
-    benchmarks=("blurb",),
     split_sizes={"train": 16807, "validation": 1739, "test": 3856},
 )
 

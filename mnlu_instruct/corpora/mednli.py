@@ -76,7 +76,6 @@ CORPORA = (
         ),
         homepage="https://physionet.org/content/mednli/1.0.0/",
         description="Premise sentences from MIMIC-III notes with clinician-written hypotheses; three-way NLI.",
-        benchmarks=("blue",),
         restricted=True,
         access=ACCESS,
         labels=LABELS,

@@ -106,7 +106,6 @@ NCBI_DISEASE_IOB = Corpus(
     folder="ncbi_disease",
     citation=CITATION,
     homepage=HOMEPAGE,
-    benchmarks=("blurb",),
     role="eval",
     entity_types=ENTITY_TYPES,
 )

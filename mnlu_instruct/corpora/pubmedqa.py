@@ -190,7 +190,6 @@ CORPORA = (
             "Yes/no/maybe questions (article titles) answered from the PubMed abstract without its conclusion; "
             "the 1,000 expert-labelled questions (PQA-L) in BLURB's split."
         ),
-        benchmarks=("blurb",),
         role="eval",
         access=(
             "Public: copy data/ori_pqal.json and data/test_ground_truth.json of https://github.com/pubmedqa/pubmedqa "

@@ -282,7 +282,6 @@ CORPORA = (
         ),
         homepage="https://physionet.org/content/shareclefehealth2013/1.0/",
         description="Disorder mentions (contiguous and discontiguous) in de-identified MIMIC II clinical notes.",
-        benchmarks=("blue",),
         restricted=True,
         access=ACCESS,
         entity_types=ENTITY_TYPES,
