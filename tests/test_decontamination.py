@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from mnlu_instruct.corpora import biored, get_corpus, phee, registry
-from mnlu_instruct.corpus import MissingCorpusError
 from mnlu_instruct.dataset.decontamination import (
     MIN_SENTENCE_WORDS,
     NGRAM,
@@ -18,6 +17,7 @@ from mnlu_instruct.dataset.decontamination import (
     split_for_matching,
     strip_tags,
 )
+from mnlu_instruct.dataset.staging import has_split
 from mnlu_instruct.examples import ChoiceAnswer, Example
 from mnlu_instruct.schema import KBDocument, Passage
 
@@ -44,10 +44,8 @@ def training_rows(data_dir: Path) -> dict[str, list[Example]]:
     for corpus in registry().values():
         if corpus.role == "train":
             for split in TRAIN_SPLITS:
-                try:
+                if has_split(corpus, split, data_dir):
                     rows.setdefault(corpus.name, []).extend(corpus.examples(split, data_dir))
-                except MissingCorpusError:
-                    continue
     return rows
 
 

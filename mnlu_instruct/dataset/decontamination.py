@@ -185,7 +185,8 @@ class TestSetIndex:
     """The sentences and 13-grams of evaluation test sets, and which set each came from.
 
     ``checked``: the evaluation sets read; ``unchecked``: those whose test files are absent.
-    ``document_ids``: the document ids of every test set read (what the build's id check needs).
+    ``document_ids``: the document id of every test record read, and the test set it is in (the first in name
+    order when several hold it): what the build's document check needs, from the same single read.
     Build it with :meth:`from_data_dir`, or add texts with :meth:`add`.
     """
 
@@ -195,7 +196,7 @@ class TestSetIndex:
     unchecked: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        self.document_ids: set[str] = set()
+        self.document_ids: dict[str, str] = {}
         self.sentences: dict[str, str] = {}
         self.ngrams: dict[int, str] = {}
         self._texts: set[int] = set()
@@ -209,7 +210,7 @@ class TestSetIndex:
         index = cls(tuple(c.name for c in present), tuple(c.name for c in corpora if c not in present))
         for corpus in tqdm(present, desc="test sets", unit=" set", disable=not progress, leave=False):
             for record in corpus.read("test", data_dir):
-                index.document_ids.add(record.document_id)
+                index.document_ids.setdefault(record.document_id, corpus.name)
                 for passages in record_texts(record):
                     index.add(corpus.name, *passages)
         return index
