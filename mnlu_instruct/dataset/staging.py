@@ -213,7 +213,8 @@ class Staging:
             if not self.mixture.includes(corpus.task_type, corpus.name):
                 self.skipped[corpus.name] = (f"task type {corpus.task_type} is not in mixture {self.mixture.name}"
                                              if not self.mixture.includes(corpus.task_type)
-                                             else f"left out by mixture {self.mixture.name}")
+                                             else f"left out by mixture {self.mixture.name} (it teaches BLURB "
+                                                  f"{self.mixture.leave_out})")
             elif self._present(corpus, TRAIN_SPLITS):
                 sources.append(corpus)
         if not sources:
