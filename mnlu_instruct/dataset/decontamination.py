@@ -199,6 +199,7 @@ class TestSetIndex:
         self.document_ids: dict[str, str] = {}
         self.sentences: dict[str, str] = {}
         self.ngrams: dict[int, str] = {}
+        self._openings: set[int] = set()
         self._texts: set[int] = set()
         self._last: tuple[str, Optional[Hit]] = ("", None)
 
@@ -226,6 +227,7 @@ class TestSetIndex:
         keys, all_words = text_words(passages)
         for key in keys:
             self.sentences.setdefault(key, test_set)
+            self._openings.add(hash(tuple(key.split()[:MIN_SENTENCE_WORDS])))
         for gram in ngram_hashes(all_words):
             self.ngrams.setdefault(gram, test_set)
 
@@ -239,7 +241,20 @@ class TestSetIndex:
             self._last = (text, self._lookup(text))
         return self._last[1]
 
+    def _may_hit(self, text: str) -> bool:
+        """A quick test on the words of the whole text, without splitting it into sentences: False only when
+        neither rule can hit. A sentence hit needs the first words of an indexed sentence in a row, and an
+        n-gram hit an indexed n-gram (when no publishers' notice is left out from between its words)."""
+        all_words = words(text)
+        if _BOILERPLATE.search(" ".join(all_words)):
+            return True
+        openings = zip(*(all_words[k:] for k in range(MIN_SENTENCE_WORDS)))
+        return not (self._openings.isdisjoint(map(hash, openings))
+                    and self.ngrams.keys().isdisjoint(ngram_hashes(all_words)))
+
     def _lookup(self, text: str) -> Optional[Hit]:
+        if not self._may_hit(text):
+            return None
         keys, all_words = text_words((text,))
         for key in keys:
             found = self.sentences.get(key)
