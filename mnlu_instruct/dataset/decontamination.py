@@ -201,7 +201,7 @@ class TestSetIndex:
         self.ngrams: dict[int, str] = {}
         self._openings: set[int] = set()
         self._texts: set[int] = set()
-        self._last: tuple[str, Optional[Hit]] = ("", None)
+        self._answers: dict[int, Optional[Hit]] = {}
 
     @classmethod
     def from_data_dir(cls, data_dir: Path, progress: bool = False) -> TestSetIndex:
@@ -223,28 +223,32 @@ class TestSetIndex:
         if seen in self._texts:
             return
         self._texts.add(seen)
-        self._last = ("", None)
+        self._answers.clear()
         keys, all_words = text_words(passages)
         for key in keys:
             self.sentences.setdefault(key, test_set)
-            self._openings.add(hash(tuple(key.split()[:MIN_SENTENCE_WORDS])))
+            key_words = key.split()
+            if len(key_words) < NGRAM:  # a longer sentence holds an indexed n-gram: _may_hit sees it that way
+                self._openings.add(hash(tuple(key_words[:MIN_SENTENCE_WORDS])))
         for gram in ngram_hashes(all_words):
             self.ngrams.setdefault(gram, test_set)
 
     def match(self, text: str) -> Optional[Hit]:
         """``(test set, "sentence" or "13-gram")`` of the first hit in ``text`` (sentences first), else None.
 
-        The last text and its answer are remembered: the rows of one document (relation candidates, event
-        triggers) come one after another with the same text.
+        Answers are remembered by the text's hash (64 bits): the rows of one document (relation candidates,
+        event triggers, NLI pairs sharing a premise) repeat their text.
         """
-        if text != self._last[0]:
-            self._last = (text, self._lookup(text))
-        return self._last[1]
+        key = hash(text)
+        if key not in self._answers:
+            self._answers[key] = self._lookup(text)
+        return self._answers[key]
 
     def _may_hit(self, text: str) -> bool:
         """A quick test on the words of the whole text, without splitting it into sentences: False only when
-        neither rule can hit. A sentence hit needs the first words of an indexed sentence in a row, and an
-        n-gram hit an indexed n-gram (when no publishers' notice is left out from between its words)."""
+        neither rule can hit. A sentence hit needs the first words of an indexed sentence of fewer than
+        :data:`NGRAM` words in a row (a longer one holds an indexed n-gram), and an n-gram hit an indexed n-gram
+        (when no publishers' notice is left out from between its words)."""
         all_words = words(text)
         if _BOILERPLATE.search(" ".join(all_words)):
             return True
