@@ -142,6 +142,7 @@ def test_all_and_task_configs_are_their_sources_interleaved(full):
 def test_no_training_document_is_in_an_evaluation_test_set(full, data_dir, index):
     assert {"bc5cdr_chem", "bc5cdr_disease", "ncbi_disease", "chemprot", "ddi", "hoc"} <= set(index.checked)
     assert len(index.document_ids) > 1000
+    assert not any(s.document_overlaps for s in full.stats["mtsamples"].values())  # row numbers, not documents
     for split in TRAIN_SPLITS:
         assert not set(column(full.out, "all", split, "document_id")) & index.document_ids.keys()
     # BioRED shares abstracts with the BC5CDR test set: the index holds them, and none is in a training config.

@@ -74,6 +74,7 @@ _WORD = re.compile(r"[^\W_]+")
 _SPACED_DECIMAL = re.compile(r"(\d) \. (?=\d)")
 _SPACED_PUNCTUATION = re.compile(r" +(?=[.!?,;:)\]}])")
 _SECTION_LABEL = re.compile(r"(^|[.!?] )([A-Z]{2,}(?:[ /&-]+[A-Z]{2,})*):(?= [A-Z])")
+_ROW_NUMBER = re.compile(r"\d{1,5}")
 _TAGS = re.compile("|".join(re.escape(tag) for tag in (*ARG1_TAGS, *ARG2_TAGS)))
 Hit = tuple[str, str]
 """``(test set corpus name, reason)``."""
@@ -186,7 +187,9 @@ class TestSetIndex:
 
     ``checked``: the evaluation sets read; ``unchecked``: those whose test files are absent.
     ``document_ids``: the document id of every test record read, and the test set it is in (the first in name
-    order when several hold it): what the build's document check needs, from the same single read.
+    order when several hold it): what the build's document check needs, from the same single read. Bare numbers
+    of up to five digits are left out: they number rows (BIOSSES's sentence pairs), not publications, and
+    would collide with other corpora's row numbers (MTSamples); the text rules cover those sets.
     Build it with :meth:`from_data_dir`, or add texts with :meth:`add`.
     """
 
@@ -211,7 +214,8 @@ class TestSetIndex:
         index = cls(tuple(c.name for c in present), tuple(c.name for c in corpora if c not in present))
         for corpus in tqdm(present, desc="test sets", unit=" set", disable=not progress, leave=False):
             for record in corpus.read("test", data_dir):
-                index.document_ids.setdefault(record.document_id, corpus.name)
+                if not _ROW_NUMBER.fullmatch(record.document_id):
+                    index.document_ids.setdefault(record.document_id, corpus.name)
                 for passages in record_texts(record):
                     index.add(corpus.name, *passages)
         return index
