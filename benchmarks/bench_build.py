@@ -1,4 +1,10 @@
-"""Speed and memory of ``mnlu build``: one process against two, the full build, and builds of 25 % and 50 %.
+"""Speed and memory of ``mnlu build``: each source's read time, one process against two, the full build, and
+builds of 25 % and 50 %.
+
+0. Read times: every split a build reads (the train and validation splits of each training source, the
+   validation and test splits of each evaluation set, and the test split of every evaluation set for the
+   test-set index), read and turned into examples one by one in one fresh interpreter, wall and CPU seconds;
+   then the test-set index built from them (:class:`TestSetIndex`).
 
 1. One process or two: every config staged and written (the build minus card, chart and manifest) by one
    interpreter, against two interpreters at the same time, one for the training configs and one for the
@@ -9,8 +15,9 @@
    interpreter: wall time, CPU time, peak resident memory (``ru_maxrss``), instances, rows written. Every build
    reads all evaluation test sets for the overlap check, whatever its corpora.
 
-    python benchmarks/bench_build.py [--data-dir DIR] [--repeats N]
+    python benchmarks/bench_build.py [--data-dir DIR] [--repeats N] [--shares 0.25,0.5]
 
+``--repeats 0`` leaves out the one-or-two comparison; ``--shares ""`` leaves out the partial builds.
 Target: the full build under 60 s on 2 cores. Prints the figures and writes ``benchmarks/results/build.json``.
 """
 
@@ -29,7 +36,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 TARGET_S = 60.0
-SHARES = (0.25, 0.5, 1.0)
 
 USAGE = """
 def usage():
@@ -54,6 +60,29 @@ print(json.dumps({
 }))
 """
 
+READS = USAGE + """
+import json, sys, time
+from pathlib import Path
+from mnlu_instruct.dataset.decontamination import TestSetIndex
+from mnlu_instruct.dataset.staging import EVAL_SPLITS, TRAIN_SPLITS, evaluation_corpora, has_split, training_corpora
+data_dir = Path(sys.argv[1])
+times = {}
+wanted = [(c, TRAIN_SPLITS) for c in training_corpora()] + [(c, EVAL_SPLITS) for c in evaluation_corpora()]
+for corpus, splits in wanted:
+    for split in splits:
+        if has_split(corpus, split, data_dir):
+            wall, cpu = time.perf_counter(), time.process_time()
+            n = sum(1 for _ in corpus.examples(split, data_dir, allow_partial=True))
+            times.setdefault(corpus.name, {})[split] = {
+                "examples": n, "wall_s": round(time.perf_counter() - wall, 3),
+                "cpu_s": round(time.process_time() - cpu, 3)}
+wall, cpu = time.perf_counter(), time.process_time()
+index = TestSetIndex.from_data_dir(data_dir)
+print(json.dumps({"reads": times, "index": {
+    "test_sets": len(index.checked), "sentences": len(index.sentences), "ngrams": len(index.ngrams),
+    "wall_s": round(time.perf_counter() - wall, 2), "cpu_s": round(time.process_time() - cpu, 2)}}))
+"""
+
 PART = USAGE + """
 import json, sys
 from pathlib import Path
@@ -68,6 +97,12 @@ for kind in kinds:
     configs.update(stage_and_write(out, kind, staging))
 print(json.dumps({"rows_written": sum(n for splits in configs.values() for n in splits.values()), **usage()}))
 """
+
+
+def read_times(data_dir: str) -> dict:
+    """Each split's read time and the test-set index's build time, in a fresh interpreter."""
+    done = subprocess.run([sys.executable, "-c", READS, data_dir], check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def run_parts(data_dir: str, parts: list[str]) -> dict:
@@ -145,17 +180,28 @@ def main() -> int:
     default = os.environ.get("MNLU_DATA_DIR") or str(HERE.parent.parent / "shared" / "data")
     parser.add_argument("--data-dir", default=default,
                         help="corpora folder (default: $MNLU_DATA_DIR or ../shared/data)")
-    parser.add_argument("--repeats", type=int, default=3, help="runs of each way in the one-or-two comparison")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each way in the one-or-two comparison "
+                        "(0: leave it out; default: %(default)s)")
+    parser.add_argument("--shares", default="0.25,0.5", help="shares of the sources to build besides the full "
+                        "build, comma-separated (default: %(default)s)")
     parser.add_argument("--out", default=str(HERE / "results" / "build.json"))
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
     load_before = os.getloadavg()
 
-    print("one process or two (every config staged and written):")
-    comparison = one_or_two(args.data_dir, args.repeats)
-    print(f"median wall: one process {comparison['one process']['median_wall_s']} s, two processes "
-          f"{comparison['two processes']['median_wall_s']} s; ratio one/two {comparison['wall_ratio_one_over_two']}")
+    reads = read_times(args.data_dir)
+    for name, splits in reads["reads"].items():
+        print(f"read {name:<24} " + ", ".join(f"{split} {t['examples']:,} in {t['wall_s']} s ({t['cpu_s']} s CPU)"
+                                              for split, t in splits.items()))
+    print(f"test-set index: {reads['index']}")
+    comparison = None
+    if args.repeats:
+        print("one process or two (every config staged and written):")
+        comparison = one_or_two(args.data_dir, args.repeats)
+        print(f"median wall: one process {comparison['one process']['median_wall_s']} s, two processes "
+              f"{comparison['two processes']['median_wall_s']} s; ratio one/two "
+              f"{comparison['wall_ratio_one_over_two']}")
 
     full = measure(args.data_dir, None)
     configs = full.pop("configs")
@@ -164,7 +210,7 @@ def main() -> int:
           f"{full['rows_written']:,} rows in {len(configs)} configs, {full['parquet_mb']} MB parquet; "
           f"target < {TARGET_S:.0f} s")
     scaling = []
-    for share in SHARES:
+    for share in [float(x) for x in args.shares.split(",") if x] + [1.0]:
         corpora = share_of_corpora(args.data_dir, share)
         if share == 1.0:  # every corpus present: the full build above
             result = full
@@ -177,6 +223,8 @@ def main() -> int:
     record = {
         "benchmark": "mnlu build (all configs, default mixture)",
         "target_s": TARGET_S,
+        "read_times": reads["reads"],
+        "test_set_index": reads["index"],
         "one_or_two_processes": comparison,
         "full": full,
         "configs": configs,

@@ -30,9 +30,9 @@ from _common import data_dir as default_data_dir  # noqa: E402
 from _common import median_seconds, write_results  # noqa: E402
 
 from mnlu_instruct.corpora import registry  # noqa: E402
-from mnlu_instruct.corpus import MissingCorpusError  # noqa: E402
 from mnlu_instruct.dataset.decontamination import TestSetIndex, strip_tags, test_split_present  # noqa: E402
 from mnlu_instruct.dataset.folder import build_folder  # noqa: E402  (the one place that names the build entry point)
+from mnlu_instruct.dataset.staging import has_split  # noqa: E402
 from mnlu_instruct.examples import Example  # noqa: E402
 
 TRAIN_SPLITS = ("train", "validation")
@@ -46,10 +46,8 @@ def training_rows(data_dir: Path) -> dict[str, list[Example]]:
         if corpus.role != "train":
             continue
         for split in TRAIN_SPLITS:
-            try:
+            if has_split(corpus, split, data_dir):
                 rows.setdefault(corpus.name, []).extend(corpus.examples(split, data_dir))
-            except MissingCorpusError:
-                continue
     return {name: examples for name, examples in rows.items() if examples}
 
 

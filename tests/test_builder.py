@@ -13,20 +13,24 @@ import pyarrow.parquet as pq
 import pytest
 
 from mnlu_instruct.cli import main
+from mnlu_instruct.corpora import get_corpus, registry
 from mnlu_instruct.corpus import TASK_TYPES
-from mnlu_instruct.dataset import staging as staging_module
+from mnlu_instruct.dataset.builder import builder_configs
 from mnlu_instruct.dataset.card import CARD_NAME, CHART, validate_card
+from mnlu_instruct.dataset.decontamination import TestSetIndex
 from mnlu_instruct.dataset.folder import build_folder, recover_interrupted
 from mnlu_instruct.dataset.staging import (
     EVAL_FEATURES,
+    EVAL_SPLITS,
     FEATURES,
-    EvalScan,
+    TRAIN_SPLITS,
     Staging,
     evaluation_corpora,
+    has_split,
     training_corpora,
 )
 from mnlu_instruct.examples import Example
-from mnlu_instruct.mixtures import ABLATION_TOTAL, MIXTURES, Mixture, apportion
+from mnlu_instruct.mixtures import ABLATION_TOTAL, FULL_TRAIN_SIZES, MIXTURES, PAPER_RATES, Mixture, apportion
 from mnlu_instruct.prompts import render
 
 REPO = Path(__file__).resolve().parent.parent
@@ -43,44 +47,66 @@ def column(folder: Path, config: str, split: str, name: str) -> list:
 
 
 @pytest.fixture(scope="module")
-def full(data_dir, tmp_path_factory):
+def index(data_dir) -> TestSetIndex:
+    """The index of every evaluation test set in the shared data, read once for this module."""
+    return TestSetIndex.from_data_dir(data_dir)
+
+
+@pytest.fixture(scope="module")
+def full(data_dir, tmp_path_factory, index):
     """One build of everything in the shared data with the default mixture (the committed card's build)."""
     out = tmp_path_factory.mktemp("full") / "mnlu-instruct"
-    return build_folder(out, data_dir)
+    return build_folder(out, data_dir, index=index)
 
 
-def test_configs_are_every_task_type_source_and_public_eval_set(full):
-    train_sources = [c.name for c in training_corpora() if c.name not in full.skipped]  # cdsr: a user's export
-    task_types = [t for t in TASK_TYPES if any(c.task_type == t for c in training_corpora())]
-    evals = [f"eval_{c.name}" for c in evaluation_corpora()]
-    assert list(full.configs) == ["all", *task_types, *train_sources, *[e for e in evals if e in full.configs]]
+@pytest.fixture
+def shared_index(index, monkeypatch):
+    """Builds through the command line use the module's index instead of reading every test set again."""
+    monkeypatch.setattr(TestSetIndex, "from_data_dir", classmethod(lambda cls, data_dir, progress=False: index))
+
+
+def present_splits(data_dir: Path, names, splits) -> set[str]:
+    """The splits (of ``splits``) whose files at least one of the corpora ``names`` has in ``data_dir``."""
+    return {split for split in splits for name in names if has_split(get_corpus(name), split, data_dir)}
+
+
+def test_configs_are_every_task_type_source_and_public_eval_set(full, data_dir):
+    present = [c for c in training_corpora() if present_splits(data_dir, [c.name], TRAIN_SPLITS)]
+    assert [c.name for c in training_corpora() if c not in present] == sorted(full.skipped.keys() & {
+        c.name for c in training_corpora()})  # e.g. cdsr (a user's export) and the restricted sources
+    task_types = [t for t in TASK_TYPES if any(c.task_type == t for c in present)]
+    evals = [f"eval_{c.name}" for c in evaluation_corpora() if present_splits(data_dir, [c.name], ("test",))]
+    assert list(full.configs) == ["all", *task_types, *[c.name for c in present], *evals]
     assert {"eval_ncbi_disease", "eval_bc5cdr_chem", "eval_chemprot", "eval_gad"} <= set(full.configs)
     assert not {"eval_mednli", "eval_i2b2_2010", "eval_share_clefe", "eval_clinicalsts"} & set(full.configs)
     assert set(full.skipped) >= {"mednli", "i2b2_2010", "share_clefe", "clinicalsts", "cdsr"}
 
 
-def test_every_config_loads_offline_with_its_splits_and_features(full, tmp_path):
+def test_every_config_loads_offline_with_the_splits_its_sources_have(full, tmp_path, data_dir):
+    sources = {config.name: config.sources for config in builder_configs()}
     for config, splits in full.configs.items():
         loaded = datasets.load_dataset(str(full.out), config, cache_dir=str(tmp_path / "cache"))
         assert dict(loaded.num_rows) == splits, config
         expected = EVAL_FEATURES if config.startswith("eval_") else FEATURES
         for split in splits:
             assert loaded[split].features == expected, (config, split)
-        wanted = {"validation", "test"} if config.startswith("eval_") else {"train", "validation"}
+        wanted = present_splits(data_dir, sources[config], EVAL_SPLITS if config.startswith("eval_") else TRAIN_SPLITS)
         assert set(splits) == wanted, config
+    assert set(full.configs["genia"]) == {"train"} and set(full.configs["drugprot"]) == {"validation"}
 
 
 def test_ner_all_and_eval_ncbi_disease_hold_what_they_should(full, tmp_path):
     cache = str(tmp_path / "cache")
     ner = datasets.load_dataset(str(full.out), "ner", split="train", cache_dir=cache)
     assert set(ner["task_type"]) == {"ner"}
-    assert set(ner["source"]) == {c.name for c in training_corpora() if c.task_type == "ner"}
+    assert set(ner["source"]) == {name for name, splits in full.stats.items()
+                                  if get_corpus(name).task_type == "ner" and "train" in splits}
     first = ner[0]
     assert [m["role"] for m in first["messages"]] == ["user", "assistant"]
     assert first["messages"][1]["content"] == first["target"]
     assert "Medical text: " in first["messages"][0]["content"]
     everything = datasets.load_dataset(str(full.out), split="train", cache_dir=cache)  # the default config: all
-    assert len(everything) == sum(full.configs[c.name]["train"] for c in training_corpora() if c.name in full.configs)
+    assert len(everything) == sum(full.configs.get(c.name, {}).get("train", 0) for c in training_corpora())
     assert len(set(everything["id"])) == len(everything)
     ncbi = datasets.load_dataset(str(full.out), "eval_ncbi_disease", cache_dir=cache)
     assert ncbi.num_rows == {"validation": 923, "test": 940}
@@ -105,7 +131,7 @@ def test_all_and_task_configs_are_their_sources_interleaved(full):
     for split in ("train", "validation"):
         every = column(full.out, "all", split, "id")
         by_source = {c.name: column(full.out, c.name, split, "id")
-                     for c in training_corpora() if c.name in full.configs}
+                     for c in training_corpora() if split in full.configs.get(c.name, {})}
         assert sorted(every) == sorted(i for ids in by_source.values() for i in ids)
         sources = column(full.out, "all", split, "source")
         for name, ids in by_source.items():  # each source keeps its own order inside the interleaving
@@ -113,45 +139,73 @@ def test_all_and_task_configs_are_their_sources_interleaved(full):
         assert sources != sorted(sources)
 
 
-def test_no_training_document_is_in_an_evaluation_test_set(full, data_dir):
-    scan = staging_module.scan_eval_tests(data_dir)
-    assert {"bc5cdr_chem", "bc5cdr_disease", "ncbi_disease", "chemprot", "ddi"} <= set(scan.checked)
-    assert len(scan.ids) > 1000
-    for split in ("train", "validation"):
-        assert not set(column(full.out, "all", split, "document_id")) & scan.ids.keys()
-    # BioRED shares abstracts with the BC5CDR test set: the scan sees them, and none is in a training config.
+def test_no_training_document_is_in_an_evaluation_test_set(full, data_dir, index):
+    assert {"bc5cdr_chem", "bc5cdr_disease", "ncbi_disease", "chemprot", "ddi", "hoc"} <= set(index.checked)
+    assert len(index.document_ids) > 1000
+    assert not any(s.document_overlaps for s in full.stats["mtsamples"].values())  # row numbers, not documents
+    for split in TRAIN_SPLITS:
+        assert not set(column(full.out, "all", split, "document_id")) & index.document_ids.keys()
+    # BioRED shares abstracts with the BC5CDR test set: the index holds them, and none is in a training config.
     overlaps = json.loads((data_dir / "biored" / "OVERLAP_WITH_EVAL.json").read_text(encoding="utf-8"))["overlaps"]
     shared = set(overlaps["biored/Train x bc5cdr/Test"]) | set(overlaps["biored/Dev x bc5cdr/Test"])
-    assert len(shared) == 69 and shared <= scan.ids.keys()
-    assert {scan.ids[i] for i in shared} == {"bc5cdr_abstracts"}
+    assert len(shared) == 69 and shared <= index.document_ids.keys()
+    assert {index.document_ids[i] for i in shared} == {"bc5cdr_abstracts"}
     for config in ("biored", "biored_re"):
-        for split in ("train", "validation"):
+        for split in TRAIN_SPLITS:
             assert not shared & set(column(full.out, config, split, "document_id"))
+
+
+def test_hoc_test_abstract_in_anatem_devel_is_dropped_and_counted_under_hoc(full):
+    leaked = {f"anatem-validation-{n:05d}" for n in range(711, 722)}
+    assert not leaked & set(column(full.out, "all", "validation", "id"))
+    assert not leaked & set(column(full.out, "anatem", "validation", "id"))
+    assert full.stats["anatem"]["validation"].text_overlaps.get("hoc", 0) >= len(leaked)
+
+
+def test_no_built_training_row_holds_a_document_or_sentence_of_a_test_set(full, data_dir, index):
+    """Every row of the ``all`` config, found again by its id among the sources' examples, has no input text
+    that shares a sentence or a 13-gram with an evaluation test set, and no test document."""
+    built = {split: set(column(full.out, "all", split, "id")) for split in TRAIN_SPLITS}
+    evaluation = [c.name for c in registry().values() if c.role == "eval"]
+    assert index.checked == tuple(name for name in evaluation if present_splits(data_dir, [name], ("test",)))
+    found = 0
+    for corpus in training_corpora():
+        for split in TRAIN_SPLITS:
+            if corpus.name not in full.stats or split not in full.stats[corpus.name]:
+                continue
+            for example in corpus.examples(split, data_dir):
+                if example.id in built[split]:
+                    found += 1
+                    assert example.document_id not in index.document_ids, example.id
+                    assert index.match_example(example) is None, example.id
+    assert found == sum(len(ids) for ids in built.values())
 
 
 def test_no_duplicate_prompt_target_pairs_and_the_drops_are_reported(full):
     pairs = []
-    for split in ("train", "validation"):
+    for split in TRAIN_SPLITS:
         messages = column(full.out, "all", split, "messages")
         pairs += [(m[0]["content"], m[1]["content"]) for m in messages]
     assert len(pairs) == len(set(pairs))
-    assert full.stats["linnaeus"]["train"].duplicates == 1100
-    assert full.stats["anatem"]["train"].duplicates == 152
-    for splits in full.stats.values():
-        for s in splits.values():
-            assert s.read == s.overlaps + s.duplicates + s.available
-            assert s.selected == s.available  # the default mixture keeps every source whole
+    assert full.stats["linnaeus"]["train"].duplicates > 1000
+    assert full.stats["anatem"]["train"].duplicates > 100
+    for name, splits in full.stats.items():
+        for split, s in splits.items():
+            assert s.read == s.overlaps + s.text_overlap_total + s.duplicates + s.available
+            if name not in PAPER_RATES:  # the default mixture keeps every other source whole
+                assert s.selected == s.available, (name, split)
+    snli = full.stats["snli"]["train"]
+    assert snli.selected == int(0.03 * FULL_TRAIN_SIZES["snli"]) == 16_504 < snli.available
 
 
-def test_the_build_drops_training_documents_found_in_an_evaluation_test_set(data_dir, monkeypatch):
-    leaked = {"anatem-train-00000": "fake", "anatem-validation-00000": "fake"}
-    monkeypatch.setattr(staging_module, "scan_eval_tests", lambda _: EvalScan(leaked, ("fake",), ()))
-    staging = Staging(data_dir, corpora=["anatem"])
+def test_the_build_drops_training_documents_found_in_an_evaluation_test_set(data_dir):
+    index = TestSetIndex(checked=("fake",))
+    index.document_ids.update({"anatem-train-00000": "fake", "anatem-validation-00000": "fake"})
+    staging = Staging(data_dir, corpora=["anatem"], index=index)
     staging.prepare_training()
-    for split in ("train", "validation"):
+    for split in TRAIN_SPLITS:
         assert staging.stats["anatem"][split].document_overlaps == {"fake": 1}
-    for split in ("train", "validation"):
-        assert not {r["document_id"] for r in staging.rows(["anatem"], split)} & leaked.keys()
+        assert not {r["document_id"] for r in staging.rows(["anatem"], split)} & index.document_ids.keys()
 
 
 def test_committed_card_and_chart_are_the_ones_built_from_the_shared_data(full):
@@ -165,7 +219,7 @@ def test_committed_card_and_chart_are_the_ones_built_from_the_shared_data(full):
 
 def test_rebuild_gives_identical_files(data_dir, tmp_path):
     corpora = ["anatem", "biored", "biosses"]
-    first = build_folder(tmp_path / "out", data_dir, corpora=corpora)
+    first = build_folder(tmp_path / "out", data_dir, corpora=corpora)  # each build reads the test sets itself
     assert list(first.configs) == ["all", "ner", "anatem", "biored", "eval_biosses"]
     before = tree_digest(tmp_path / "out")
     build_folder(tmp_path / "out", data_dir, corpora=corpora)  # a second build replaces the first in place
@@ -193,7 +247,8 @@ def test_corrupted_source_aborts_and_leaves_the_earlier_build_untouched(data_dir
 
 def test_corrupted_evaluation_set_aborts_with_its_file_and_line(data_dir, tmp_path, capsys):
     data = tmp_path / "data"
-    shutil.copytree(data_dir / "gad", data / "gad")
+    for name in ("gad", "euadr"):  # an evaluation set and a training source (a build needs one)
+        shutil.copytree(data_dir / name, data / name)
     path = data / "gad" / "blurb" / "test.tsv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[4] = lines[4].rstrip("\n")[:-1] + "7\n"
@@ -234,12 +289,15 @@ def test_declared_ablation_mixtures_match_in_size_and_differ_in_task_types(full)
     both = {}
     for name in ("ablation_all_types", "ablation_fewer_types"):
         mixture = MIXTURES[name]
-        kept = mixture.quotas({s: n for s, n in available.items() if mixture.includes(task_type[s])})
-        assert sum(splits["train"] for splits in kept.values()) == ABLATION_TOTAL
-        both[name] = {task_type[s] for s, splits in kept.items() if splits["train"]}
+        kept = mixture.quotas({s: n for s, n in available.items() if mixture.includes(task_type[s], s)})
+        assert sum(splits.get("train", 0) for splits in kept.values()) == ABLATION_TOTAL
+        both[name] = {task_type[s] for s, splits in kept.items() if splits.get("train")}
     assert both["ablation_fewer_types"] == {"ner"}
     assert both["ablation_all_types"] > both["ablation_fewer_types"]
-    assert MIXTURES["default"].quotas(available) == available
+    default = MIXTURES["default"].quotas(available)
+    assert {s: n for s, n in default.items() if s not in PAPER_RATES} == {
+        s: n for s, n in available.items() if s not in PAPER_RATES}
+    assert default["snli"]["train"] == 16_504 < available["snli"]["train"]
 
 
 def test_mixture_quotas_rates_caps_and_apportioning():
@@ -255,29 +313,44 @@ def test_mixture_quotas_rates_caps_and_apportioning():
         Staging(REPO, Mixture(name="typo", description="", rates={"ncbi_disese": 0.5}))
 
 
-class FakeTextIndex:
-    """Finds one training text in a pretend evaluation test set."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def match(self, text: str):
-        return ("hoc", "exact sentence") if text == self.text else None
-
-
-def test_text_found_in_an_evaluation_test_set_is_dropped_and_counted_per_test_set(data_dir, tmp_path):
-    first = next(training_corpora()[0].examples("validation", data_dir))
-    assert first.source == "anatem"
-    staging = Staging(data_dir, corpora=["anatem"], text_index=FakeTextIndex(first.text))
+def test_text_found_in_an_evaluation_test_set_is_dropped_and_counted_per_test_set(data_dir):
+    anatem = get_corpus("anatem")
+    first = next(e for e in anatem.examples("validation", data_dir) if len(e.text.split()) > 20)
+    index = TestSetIndex(checked=("hoc",))
+    index.add("hoc", first.text)
+    staging = Staging(data_dir, corpora=["anatem"], index=index)
     staging.prepare_training()
-    for split in ("train", "validation"):
+    for split in TRAIN_SPLITS:
         stats = staging.stats["anatem"][split]
-        hits = sum(1 for example in training_corpora()[0].examples(split, data_dir) if example.text == first.text)
+        hits = sum(1 for example in anatem.examples(split, data_dir) if index.match_example(example))
         assert stats.text_overlaps == ({"hoc": hits} if hits else {}) and stats.text_overlap_total == hits
         assert stats.read == stats.overlaps + stats.text_overlap_total + stats.duplicates + stats.available
-        assert first.text not in {row["messages"][0]["content"].rsplit("Medical text: ", 1)[-1]
-                                  for row in staging.rows(["anatem"], split)}
+        assert first.id not in {row["id"] for row in staging.rows(["anatem"], split)}
     assert staging.stats["anatem"]["validation"].text_overlap_total >= 1
+
+
+def test_leave_out_mixture_does_not_read_the_sources_it_leaves_out(data_dir, index):
+    staging = Staging(data_dir, "leave_out_ner", corpora=["anatem", "euadr"], index=index)
+    staging.prepare_training()
+    assert set(staging.stats) == {"euadr"}
+    assert staging.skipped == {"anatem": "left out by mixture leave_out_ner (it teaches BLURB NER)"}
+
+
+def test_build_without_a_training_source_is_a_one_line_error(data_dir, tmp_path, capsys):
+    assert main(["build", "--data-dir", str(data_dir), "--corpora", "mednli", "--out", str(tmp_path / "out"),
+                 "--quiet"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("mnlu build: error: no training source to build") and error.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_mixture_help_gives_one_line_per_mixture(capsys):
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    lines = capsys.readouterr().out.splitlines()
+    for name in MIXTURES:
+        assert sum(1 for line in lines if line.strip().startswith(f"{name}: ")) == 1, name
+    assert any("(default: default)" in line for line in lines)
 
 
 def copy_corpus(data_dir: Path, tmp_path: Path, name: str) -> Path:
@@ -300,13 +373,13 @@ def test_truncated_training_split_is_an_error_unless_partial_builds_are_allowed(
     path = data / "anatem" / "train.tsv"
     text = path.read_text(encoding="utf-8")
     path.write_text(text[:text.index("\n\n", len(text) // 2) + 2], encoding="utf-8")  # cut at a sentence boundary
-    found = sum(1 for _ in training_corpora()[0].examples("train", data))
+    found = sum(1 for _ in get_corpus("anatem").examples("train", data, allow_partial=True))
     assert 0 < found < 5861
     out = str(tmp_path / "out")
     assert main(["build", "--data-dir", str(data), "--out", out, "--quiet"]) == 2
     error = capsys.readouterr().err
-    assert str(data / "anatem") in error and "train split" in error
-    assert f"{found:,} examples found, 5,861 documented" in error and "--allow-partial" in error
+    assert str(data / "anatem" / "train.tsv") in error and "anatem train" in error
+    assert f"expected 5861 examples (the documented count), found {found}" in error and "allow_partial" in error
     assert not (tmp_path / "out").exists()
     assert main(["build", "--data-dir", str(data), "--out", out, "--quiet", "--allow-partial"]) == 0
     assert f"{found} of 5861 documented" in capsys.readouterr().out
@@ -326,20 +399,20 @@ def dead_pid() -> int:
     return child.pid
 
 
-def test_next_build_removes_stale_partial_folders_and_keeps_live_ones(data_dir, tmp_path, capsys):
+def test_next_build_removes_stale_partial_folders_and_keeps_live_ones(data_dir, tmp_path, capsys, shared_index):
     stale = tmp_path / f".out.partial-{dead_pid()}"
     (stale / "data").mkdir(parents=True)
     live = tmp_path / f".out.partial-{os.getppid()}"  # a build still running elsewhere
     live.mkdir()
-    assert main(["build", "--data-dir", str(data_dir), "--corpora", "biosses", "--out", str(tmp_path / "out"),
+    assert main(["build", "--data-dir", str(data_dir), "--corpora", "euadr", "--out", str(tmp_path / "out"),
                  "--quiet"]) == 0
     assert f"removed {stale.name}, left by an interrupted build" in capsys.readouterr().out
     assert sorted(p.name for p in tmp_path.iterdir()) == [live.name, "out"]
 
 
-def test_orphaned_earlier_build_is_restored_when_the_swap_was_cut_in_half(data_dir, tmp_path):
+def test_orphaned_earlier_build_is_restored_when_the_swap_was_cut_in_half(data_dir, tmp_path, index):
     out = tmp_path / "out"
-    build_folder(out, data_dir, corpora=["biosses"])
+    build_folder(out, data_dir, corpora=["euadr"], index=index)
     before = tree_digest(out)
     pid = dead_pid()
     out.rename(tmp_path / f".out.old-{pid}")  # killed between the two renames of the swap

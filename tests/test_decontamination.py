@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from mnlu_instruct.corpora import biored, get_corpus, phee, registry
-from mnlu_instruct.corpus import MissingCorpusError
 from mnlu_instruct.dataset.decontamination import (
+    BOILERPLATE,
     MIN_SENTENCE_WORDS,
     NGRAM,
     TestSetIndex,
@@ -18,6 +18,7 @@ from mnlu_instruct.dataset.decontamination import (
     split_for_matching,
     strip_tags,
 )
+from mnlu_instruct.dataset.staging import has_split
 from mnlu_instruct.examples import ChoiceAnswer, Example
 from mnlu_instruct.schema import KBDocument, Passage
 
@@ -44,10 +45,8 @@ def training_rows(data_dir: Path) -> dict[str, list[Example]]:
     for corpus in registry().values():
         if corpus.role == "train":
             for split in TRAIN_SPLITS:
-                try:
+                if has_split(corpus, split, data_dir):
                     rows.setdefault(corpus.name, []).extend(corpus.examples(split, data_dir))
-                except MissingCorpusError:
-                    continue
     return rows
 
 
@@ -167,7 +166,8 @@ def test_every_training_row_sharing_a_test_sentence_is_flagged(
     test_sentences = {key(sentence) for name in index.checked for record in get_corpus(name).read("test", data_dir)
                       for passages in record_texts(record) for passage in passages
                       for sentence in split_for_matching(passage)}
-    test_sentences = {k for k in test_sentences if len(k.split()) >= MIN_SENTENCE_WORDS}
+    test_sentences = {k for k in test_sentences  # publishers' notices are left out by design (GENIA has two)
+                      if len(k.split()) >= MIN_SENTENCE_WORDS and not re.search(BOILERPLATE, k)}
     assert len(test_sentences) > 25_000
     shares: dict[str, bool] = {}  # by input text: relation rows repeat their document's text
     sharing, flagged = 0, 0
@@ -190,7 +190,7 @@ def test_documents_a_test_set_holds_are_caught_by_text_alone(
     held = {"biored": 0, "phee": 0}
     for name in held:
         for split in TRAIN_SPLITS:
-            for row in get_corpus(name).examples(split, data_dir):
+            for row in get_corpus(name).examples(split, data_dir, allow_partial=True):  # more than documented
                 if row.document_id in index.document_ids:
                     held[name] += 1
                     assert index.match_example(row) is not None, row.id

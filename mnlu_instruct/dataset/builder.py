@@ -1,4 +1,4 @@
-"""The MNLU-Instruct dataset builder (a ``datasets.GeneratorBasedBuilder``).
+"""The MNLU-Instruct dataset builder (a ``datasets.ArrowBasedBuilder``).
 
 Configs: ``all`` (the default), one per task type that has a training source, one per training source,
 and ``eval_<corpus>`` for each public BLUE/BLURB evaluation set. Training configs hold the train and
@@ -7,7 +7,8 @@ rendered example: the chat ``messages`` (user, assistant), the ``target`` and it
 rows add ``example``, the JSON of :meth:`Example.to_dict`, which is what scoring needs.
 
 All configs of one build are views of one :class:`~.staging.Staging`. Training configs with several sources
-interleave them in a seeded random order that keeps each source's own order.
+interleave them in a seeded random order that keeps each source's own order. Rows go to ``datasets`` as Arrow
+tables of :data:`~.staging.BATCH_ROWS` rows (no per-example encoding).
 
 Standalone use: ``MNLUInstruct(config_name="ner", data_dir=D).download_and_prepare()``; ``mnlu build``
 (:mod:`.folder`) writes every config as parquet into a Hub-ready folder.
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 import datasets
+import pyarrow as pa
 
 from ..corpora import get_corpus
 from ..corpus import TASK_TYPES
@@ -70,7 +72,7 @@ def builder_configs() -> list[MNLUInstructConfig]:
     return configs
 
 
-class MNLUInstruct(datasets.GeneratorBasedBuilder):
+class MNLUInstruct(datasets.ArrowBasedBuilder):
     """MNLU-Instruct: medical NLU corpora in one instruction format (see the module docstring)."""
 
     BUILDER_CONFIG_CLASS = MNLUInstructConfig
@@ -106,8 +108,8 @@ class MNLUInstruct(datasets.GeneratorBasedBuilder):
             splits = [split for split in TRAIN_SPLITS if self.staging.count(self.config.sources, split)]
         return [datasets.SplitGenerator(name=split, gen_kwargs={"split": split}) for split in splits]
 
-    def _generate_examples(self, split: str) -> Iterator[tuple[int, dict[str, Any]]]:  # type: ignore[override]
+    def _generate_tables(self, split: str) -> Iterator[tuple[int, pa.Table]]:  # type: ignore[override]
         if self.config.kind == "eval":
-            yield from enumerate(self.staging.eval_rows(get_corpus(self.config.sources[0]), split))
+            yield from enumerate(self.staging.eval_tables(get_corpus(self.config.sources[0]), split))
         else:
-            yield from enumerate(self.staging.rows(self.config.sources, split))
+            yield from enumerate(self.staging.tables(self.config.sources, split))

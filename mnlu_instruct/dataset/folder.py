@@ -25,8 +25,9 @@ from ..mixtures import DEFAULT_SEED
 from .builder import MNLUInstruct, MNLUInstructConfig, builder_configs
 from .card import CARD_NAME, CHART, choose_showcase, parquet_path, render_card
 from .chart import write_chart
+from .decontamination import TestSetIndex
 from .manifest import MANIFEST_NAME, write_manifest
-from .staging import SplitStats, Staging
+from .staging import TRAIN_SPLITS, SplitStats, Staging
 
 FOLDER_ENTRIES = {CARD_NAME, MANIFEST_NAME, "data", "assets"}
 
@@ -52,11 +53,13 @@ class BuildReport:
 
 def build_folder(out: Path | str, data_dir: Path | str | None = None, mixture: str = "default",
                  seed: int = DEFAULT_SEED, corpora: Optional[Sequence[str]] = None, progress: bool = False,
-                 card_copy: Path | str | None = None, allow_partial: bool = False) -> BuildReport:
+                 card_copy: Path | str | None = None, allow_partial: bool = False,
+                 index: Optional[TestSetIndex] = None) -> BuildReport:
     """Build MNLU-Instruct into ``out`` (replacing an earlier build only once the new one is complete).
 
     ``allow_partial`` builds training splits whose example count differs from the documented one (the card
     records them). ``card_copy`` also writes the card there (and the chart beside it, under ``assets/``).
+    ``index``: the evaluation test sets' index (see :class:`Staging`; by default built from ``data_dir``).
     """
     out = Path(out).resolve()
     recovered = recover_interrupted(out)
@@ -68,7 +71,7 @@ def build_folder(out: Path | str, data_dir: Path | str | None = None, mixture: s
     datasets.disable_progress_bars()
     try:
         staging = Staging(data_dir, mixture, seed, corpora, work_dir=tmp / ".staging", progress=progress,
-                          allow_partial=allow_partial)
+                          allow_partial=allow_partial, index=index)
         report = _build(tmp, staging)
         _swap_into_place(tmp, out)
     finally:
@@ -87,11 +90,11 @@ def _build(tmp: Path, staging: Staging) -> BuildReport:
         written = {**stage_and_write(tmp, "train", staging), **stage_and_write(tmp, "eval", staging)}
     finally:
         shutil.rmtree(staging.work_dir, ignore_errors=True)
-    assert staging.scan is not None
+    assert staging.index is not None
     order = [config.name for config in builder_configs()]
     report = BuildReport(out=tmp, mixture=staging.mixture.name, seed=staging.seed, stats=staging.stats,
                          skipped=dict(sorted(staging.skipped.items())), skipped_splits=staging.skipped_splits,
-                         checked=staging.scan.checked, unchecked=staging.scan.unchecked,
+                         checked=staging.index.checked, unchecked=staging.index.unchecked,
                          configs=dict(sorted(written.items(), key=lambda item: order.index(item[0]))))
     report.showcase = choose_showcase(tmp, report.configs)
     write_chart(report, tmp / CHART)
@@ -112,7 +115,8 @@ def stage_and_write(tmp: Path, kind: str, staging: Staging) -> dict[str, dict[st
     configs = {}
     for config in builder_configs():
         sources = tuple(s for s in config.sources if s in present)
-        if config.kind != kind or not sources or (kind == "train" and not staging.count(sources, "train")):
+        if config.kind != kind or not sources or (kind == "train" and not any(
+                staging.count(sources, split) for split in TRAIN_SPLITS)):
             continue
         if sources in written:  # same sources, same rows (e.g. a task type with a single source)
             configs[config.name] = _copy_config(tmp, written[sources], config.name)

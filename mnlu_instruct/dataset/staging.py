@@ -1,9 +1,11 @@
 """One build's rows: every selected source read, rendered, checked and sampled once, and staged on disk.
 
-:class:`Staging` enforces the hygiene rules of the training configs: no document of an evaluation test set, no
-duplicate (prompt, target) pair, unique ids (:meth:`Staging._drop_reason` decides what is dropped and why);
-it checks each training split against its documented count, applies the mixture, and writes the rows as Arrow
-IPC files in batches so that memory stays flat. Evaluation sets are read and rendered as they are.
+:class:`Staging` enforces the hygiene rules of the training configs: no document and no text of an evaluation
+test set (one :class:`~.decontamination.TestSetIndex` per build), no duplicate (prompt, target) pair, unique ids
+(:meth:`Staging._drop_reason` decides what is dropped and why); it applies the mixture and writes the rows as
+Arrow IPC files in batches so that memory stays flat. Each split is checked against its documented count by
+:meth:`Corpus.examples` (a partial training split only with ``allow_partial``). Evaluation sets are read and
+rendered as they are.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional, Protocol
+from typing import Any, Optional
 
 import datasets
 import pyarrow as pa
@@ -27,7 +29,7 @@ from ..corpus import Corpus, MissingCorpusError, resolve_data_dir
 from ..examples import Example
 from ..mixtures import DEFAULT_SEED, Mixture, get_mixture, priority
 from ..prompts import render
-from ..schema import CorpusFormatError
+from .decontamination import TestSetIndex
 
 TRAIN_SPLITS = ("train", "validation")
 EVAL_SPLITS = ("validation", "test")
@@ -126,56 +128,26 @@ class SplitStats:
             counts[test_set] = counts.get(test_set, 0) + 1
 
 
-@dataclass
-class EvalScan:
-    """The document ids of every evaluation test set present (id -> test set), and which sets were not present."""
-
-    ids: dict[str, str]
-    checked: tuple[str, ...]
-    unchecked: tuple[str, ...]
-
-
-def scan_eval_tests(data_dir: Path) -> EvalScan:
-    """The document ids of the test split of every ``role="eval"`` corpus present (restricted ones too)."""
-    ids: dict[str, str] = {}
-    checked, unchecked = [], []
-    for corpus in registry().values():
-        if corpus.role != "eval":
-            continue
-        if has_split(corpus, "test", data_dir):
-            for record in corpus.read("test", data_dir):
-                ids.setdefault(record.document_id, corpus.name)
-            checked.append(corpus.name)
-        else:
-            unchecked.append(corpus.name)
-    return EvalScan(ids, tuple(checked), tuple(unchecked))
-
-
-class TextIndex(Protocol):
-    """The text of the evaluation test sets: ``match(text)`` gives (test set, reason) for a text found there."""
-
-    def match(self, text: str) -> Optional[tuple[str, str]]: ...
-
-
 class Staging:
     """One build's rows: every selected source read, rendered, checked and sampled once, staged on disk.
 
     ``corpora`` restricts the build to the named corpora (training sources and evaluation sets); a named
     corpus must be present. Without it every corpus whose files are present is taken. ``allow_partial``
     builds a training split whose example count differs from the documented one (recorded in ``stats``);
-    without it that is an error. ``text_index``, when given, also drops training rows whose text it finds
-    in an evaluation test set. ``progress`` shows a progress bar per corpus and split.
+    without it that is an error. ``index`` is the evaluation test sets' index (documents and text); by
+    default it is built from ``data_dir`` when the training sources are staged. ``progress`` shows a progress
+    bar per corpus and split.
     """
 
     def __init__(self, data_dir: Path | str | None, mixture: Mixture | str = "default", seed: int = DEFAULT_SEED,
                  corpora: Optional[Sequence[str]] = None, work_dir: Path | None = None, progress: bool = False,
-                 allow_partial: bool = False, text_index: Optional[TextIndex] = None):
+                 allow_partial: bool = False, index: Optional[TestSetIndex] = None):
         self.data_dir = resolve_data_dir(data_dir)
         self.mixture = get_mixture(mixture) if isinstance(mixture, str) else mixture
         self.seed = seed
         self.progress = progress
         self.allow_partial = allow_partial
-        self.text_index = text_index
+        self.index = index
         self.requested = tuple(sorted(set(corpora))) if corpora else None
         for name in self.requested or ():
             get_corpus(name)
@@ -193,7 +165,7 @@ class Staging:
         self.skipped: dict[str, str] = {}
         self.skipped_splits: dict[str, dict[str, str]] = {}
         self.eval_counts: dict[str, dict[str, int]] = {}
-        self.scan: Optional[EvalScan] = None
+        self._prepared = False
         self._seen_pairs: set[bytes] = set()
         self._priorities: dict[tuple[str, str], array[int]] = {}
         self._selected: dict[tuple[str, str], Optional[set[int]]] = {}
@@ -231,17 +203,27 @@ class Staging:
 
     def prepare_training(self) -> None:
         """Read, check, render and stage every training source, then apply the mixture (idempotent)."""
-        if self.scan is not None:
+        if self._prepared:
             return
-        self.scan = scan_eval_tests(self.data_dir)
+        self._prepared = True
         sources = []
         for corpus in training_corpora():
             if not self._wanted(corpus):
                 continue
-            if not self.mixture.includes(corpus.task_type):
-                self.skipped[corpus.name] = f"task type {corpus.task_type} is not in mixture {self.mixture.name}"
+            if not self.mixture.includes(corpus.task_type, corpus.name):
+                self.skipped[corpus.name] = (f"task type {corpus.task_type} is not in mixture {self.mixture.name}"
+                                             if not self.mixture.includes(corpus.task_type)
+                                             else f"left out by mixture {self.mixture.name} (it teaches BLURB "
+                                                  f"{self.mixture.leave_out})")
             elif self._present(corpus, TRAIN_SPLITS):
                 sources.append(corpus)
+        if not sources:
+            where = f"the corpora named ({', '.join(self.requested)}) include" if self.requested else \
+                f"{self.data_dir} holds"
+            raise ValueError(f"no training source to build: {where} no training source present that mixture "
+                             f"{self.mixture.name} takes; name at least one (see `mnlu corpora`)")
+        if self.index is None:
+            self.index = TestSetIndex.from_data_dir(self.data_dir, self.progress)
         seen_ids: set[str] = set()
         for split in TRAIN_SPLITS:
             for corpus in sources:
@@ -258,18 +240,16 @@ class Staging:
     def _drop_reason(self, example: Example, pair: bytes) -> Optional[tuple[str, str]]:
         """Why a training example may not be kept, as (reason, evaluation test set), or None to keep it.
 
-        In this order: its document is in an evaluation test set; its text is (when a text index is given);
-        its (prompt, target) pair, ``pair``, was kept before.
+        In this order: its document is in an evaluation test set; one of its input texts shares a sentence or
+        a 13-gram with one (argument tags removed); its (prompt, target) pair, ``pair``, was kept before.
         """
-        assert self.scan is not None
-        test_set = self.scan.ids.get(example.document_id)
+        assert self.index is not None
+        test_set = self.index.document_ids.get(example.document_id)
         if test_set is not None:
             return DOCUMENT_OVERLAP, test_set
-        if self.text_index is not None:
-            for text in filter(None, (example.text, example.text_2)):
-                hit = self.text_index.match(text)
-                if hit is not None:
-                    return TEXT_OVERLAP, hit[0]
+        hit = self.index.match_example(example)
+        if hit is not None:
+            return TEXT_OVERLAP, hit[0]
         if pair in self._seen_pairs:
             return DUPLICATE, ""
         return None
@@ -278,7 +258,7 @@ class Staging:
         stats = self.stats.setdefault(corpus.name, {}).setdefault(split, SplitStats(corpus.split_sizes.get(split)))
         keys = self._priorities[(corpus.name, split)] = array("Q")
         with _StageWriter(self._path(corpus.name, split), _TRAIN_SCHEMA) as writer:
-            for example in self._progress(corpus, split):
+            for example in self._progress(corpus, split, self.allow_partial):
                 stats.read += 1
                 item = render(example).to_json()
                 pair = hashlib.blake2b(f"{item['messages'][0]['content']}\0{item['target']}".encode(),
@@ -295,10 +275,6 @@ class Staging:
                 keys.append(priority(self.seed, corpus.name, item["id"]))
                 writer.add(item)
                 stats.available += 1
-        if stats.partial and not self.allow_partial:
-            raise CorpusFormatError(self.data_dir / corpus.folder, f"{split} split",
-                                    f"{stats.read:,} examples found, {stats.expected:,} documented; a truncated or "
-                                    "altered file? (mnlu build --allow-partial builds it anyway)")
 
     def _select(self, name: str, split: str, kept: int) -> None:
         """Keep the ``kept`` instances with the smallest sampling keys (``None`` = all of them)."""
@@ -324,8 +300,10 @@ class Staging:
             self.eval_counts[corpus.name] = counts
         return self.eval_counts[corpus.name]
 
-    def _progress(self, corpus: Corpus, split: str) -> Iterator[Example]:
-        return iter(tqdm(corpus.examples(split, self.data_dir), desc=f"{corpus.name}/{split}", unit=" ex",
+    def _progress(self, corpus: Corpus, split: str, allow_partial: bool = False) -> Iterator[Example]:
+        """The examples of one split (counted against the documented count at the end), with a progress bar."""
+        examples = corpus.examples(split, self.data_dir, allow_partial=allow_partial)
+        return iter(tqdm(examples, desc=f"{corpus.name}/{split}", unit=" ex",
                          total=corpus.split_sizes.get(split) or None, disable=not self.progress, leave=False))
 
     def _path(self, name: str, split: str) -> Path:
@@ -360,10 +338,24 @@ class Staging:
             if chosen is None or position in chosen:
                 yield item
 
-    def eval_rows(self, corpus: Corpus, split: str) -> Iterator[dict[str, Any]]:
-        """The staged rows of one split of an evaluation set."""
+    def tables(self, sources: Sequence[str], split: str) -> Iterator[pa.Table]:
+        """:meth:`rows` as Arrow tables of :data:`BATCH_ROWS` rows."""
+        batch: list[dict[str, Any]] = []
+        for row in self.rows(sources, split):
+            batch.append(row)
+            if len(batch) == BATCH_ROWS:
+                yield pa.Table.from_pylist(batch, schema=_TRAIN_SCHEMA)
+                batch = []
+        if batch:
+            yield pa.Table.from_pylist(batch, schema=_TRAIN_SCHEMA)
+
+    def eval_tables(self, corpus: Corpus, split: str) -> Iterator[pa.Table]:
+        """The staged rows of one split of an evaluation set, as Arrow tables (the staged batches)."""
         self.stage_eval(corpus)
-        yield from read_staged(self._path(corpus.name, split))
+        with pa.OSFile(str(self._path(corpus.name, split))) as handle:
+            reader = pa.ipc.open_file(handle)
+            for index in range(reader.num_record_batches):
+                yield pa.Table.from_batches([reader.get_batch(index)])
 
 
 class _StageWriter:
