@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import datasets
@@ -421,3 +422,23 @@ def test_orphaned_earlier_build_is_restored_when_the_swap_was_cut_in_half(data_d
     shutil.copytree(out, tmp_path / f".out.old-{pid}")  # killed after the swap, before the clean-up
     assert recover_interrupted(out) == [f"removed .out.old-{pid}, an earlier build already replaced"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_template_variants_are_drawn_per_example_and_counted(data_dir, index):
+    canonical = Staging(data_dir, corpora=["anatem"], index=index)
+    canonical.prepare_training()
+    variants = Staging(data_dir, corpora=["anatem"], index=index, templates="all")
+    variants.prepare_training()
+    for split in TRAIN_SPLITS:
+        plain, drawn = list(canonical.rows(["anatem"], split)), list(variants.rows(["anatem"], split))
+        # the same rows (duplicates judged on the canonical rendering), the same answers, other wordings
+        assert [r["id"] for r in drawn] == [r["id"] for r in plain]
+        assert [r["target"] for r in drawn] == [r["target"] for r in plain]
+        used = Counter(r["template_id"] for r in drawn)
+        assert set(used) == {"ner", "ner_v2"} and min(used.values()) > 0.4 * len(drawn)
+        assert variants.stats["anatem"][split].templates == dict(used)
+        assert canonical.stats["anatem"][split].templates == {"ner": len(plain)}
+        changed = [(a, b) for a, b in zip(plain, drawn) if b["template_id"] == "ner_v2"]
+        assert all(a["messages"][0]["content"] != b["messages"][0]["content"] for a, b in changed)
+    with pytest.raises(KeyError, match="unknown: nerr"):
+        Staging(data_dir, corpora=["anatem"], index=index, templates="nerr")

@@ -37,6 +37,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-partial", action="store_true", help="training sources whose example count "
                         "differs from the documented count are built anyway and the card records it; evaluation "
                         "sets are never partial")
+    parser.add_argument("--templates", default="canonical", help="prompt templates of the training rows: "
+                        "canonical (default), all (one variant per example, drawn from its id and the seed), or "
+                        "comma-separated template ids; evaluation configs always use the canonical template")
     parser.add_argument("--card", default=None, help="also write the card to this path (the chart goes to "
                         "assets/ beside it), e.g. DATASET_CARD.md")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -48,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     corpora = [name.strip() for name in args.corpora.split(",") if name.strip()] if args.corpora else None
     report = build_folder(args.out, args.data_dir, mixture=args.mixture, seed=args.seed, corpora=corpora,
                           progress=not args.quiet and sys.stderr.isatty(), card_copy=args.card,
-                          allow_partial=args.allow_partial)
+                          allow_partial=args.allow_partial, templates=args.templates)
     for line in report.recovered:
         print(line)
     print("\n".join(summary(report)))

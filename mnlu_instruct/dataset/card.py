@@ -133,6 +133,16 @@ def card_unclear_sources(text: str) -> list[str]:
     return []
 
 
+def _template_counts(report: BuildReport) -> list[tuple[str, int]]:
+    """Training rows available after hygiene, per template they were rendered with (before mixture sampling)."""
+    counts: dict[str, int] = {}
+    for splits in report.stats.values():
+        for stats in splits.values():
+            for template, n in stats.templates.items():
+                counts[template] = counts.get(template, 0) + n
+    return sorted(counts.items())
+
+
 def _paper_rows(built: set[str], read: set[str], skipped: Mapping[str, str]) -> list[dict[str, Any]]:
     """The paper's corpora with the readers that cover each and whether this build contains it (``built``: the
     sources with instances; ``read``: every source read)."""
@@ -233,7 +243,8 @@ def render_card(report: BuildReport) -> str:
     return _template().render(
         header=yaml.safe_dump(card_metadata(report), sort_keys=False, allow_unicode=True, width=1000).rstrip(),
         pretty_name=PRETTY_NAME, default_config=DEFAULT_CONFIG, eval_prefix=EVAL_PREFIX, chart=CHART,
-        mixture=report.mixture, seed=report.seed,
+        mixture=report.mixture, seed=report.seed, templates=report.templates,
+        template_counts=_template_counts(report),
         train_total=sum(s["train"].selected for s in report.stats.values() if "train" in s),
         validation_total=sum(s["validation"].selected for s in report.stats.values() if "validation" in s),
         task_names=[row["title"] for row in by_task], by_task=by_task,

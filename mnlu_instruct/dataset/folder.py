@@ -41,6 +41,7 @@ class BuildReport:
     out: Path
     mixture: str
     seed: int
+    templates: str = "canonical"
     configs: dict[str, dict[str, int]] = field(default_factory=dict)
     stats: dict[str, dict[str, SplitStats]] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
@@ -54,7 +55,7 @@ class BuildReport:
 def build_folder(out: Path | str, data_dir: Path | str | None = None, mixture: str = "default",
                  seed: int = DEFAULT_SEED, corpora: Optional[Sequence[str]] = None, progress: bool = False,
                  card_copy: Path | str | None = None, allow_partial: bool = False,
-                 index: Optional[TestSetIndex] = None) -> BuildReport:
+                 index: Optional[TestSetIndex] = None, templates: str = "canonical") -> BuildReport:
     """Build MNLU-Instruct into ``out`` (replacing an earlier build only once the new one is complete).
 
     ``allow_partial`` builds training splits whose example count differs from the documented one (the card
@@ -71,7 +72,7 @@ def build_folder(out: Path | str, data_dir: Path | str | None = None, mixture: s
     datasets.disable_progress_bars()
     try:
         staging = Staging(data_dir, mixture, seed, corpora, work_dir=tmp / ".staging", progress=progress,
-                          allow_partial=allow_partial, index=index)
+                          allow_partial=allow_partial, index=index, templates=templates)
         report = _build(tmp, staging)
         _swap_into_place(tmp, out)
     finally:
@@ -92,7 +93,9 @@ def _build(tmp: Path, staging: Staging) -> BuildReport:
         shutil.rmtree(staging.work_dir, ignore_errors=True)
     assert staging.index is not None
     order = [config.name for config in builder_configs()]
-    report = BuildReport(out=tmp, mixture=staging.mixture.name, seed=staging.seed, stats=staging.stats,
+    chosen = staging.templates if isinstance(staging.templates, str) else ",".join(staging.templates)
+    report = BuildReport(out=tmp, mixture=staging.mixture.name, seed=staging.seed, templates=chosen,
+                         stats=staging.stats,
                          skipped=dict(sorted(staging.skipped.items())), skipped_splits=staging.skipped_splits,
                          checked=staging.index.checked, unchecked=staging.index.unchecked,
                          configs=dict(sorted(written.items(), key=lambda item: order.index(item[0]))))

@@ -28,7 +28,7 @@ from ..corpora import get_corpus, registry
 from ..corpus import Corpus, MissingCorpusError, resolve_data_dir
 from ..examples import Example
 from ..mixtures import DEFAULT_SEED, Mixture, get_mixture, priority
-from ..prompts import render
+from ..prompts import Choice, choose_template, parse_choice, render
 from .decontamination import TestSetIndex
 
 TRAIN_SPLITS = ("train", "validation")
@@ -103,6 +103,8 @@ class SplitStats:
     duplicates: int = 0
     available: int = 0
     selected: int = 0
+    templates: dict[str, int] = field(default_factory=dict)
+    """Available rows per template id they were rendered with."""
 
     @property
     def overlaps(self) -> int:
@@ -141,8 +143,9 @@ class Staging:
 
     def __init__(self, data_dir: Path | str | None, mixture: Mixture | str = "default", seed: int = DEFAULT_SEED,
                  corpora: Optional[Sequence[str]] = None, work_dir: Path | None = None, progress: bool = False,
-                 allow_partial: bool = False, index: Optional[TestSetIndex] = None):
+                 allow_partial: bool = False, index: Optional[TestSetIndex] = None, templates: Choice = "canonical"):
         self.data_dir = resolve_data_dir(data_dir)
+        self.templates = parse_choice(templates)
         self.mixture = get_mixture(mixture) if isinstance(mixture, str) else mixture
         self.seed = seed
         self.progress = progress
@@ -260,9 +263,12 @@ class Staging:
         with _StageWriter(self._path(corpus.name, split), _TRAIN_SCHEMA) as writer:
             for example in self._progress(corpus, split, self.allow_partial):
                 stats.read += 1
-                item = render(example).to_json()
-                pair = hashlib.blake2b(f"{item['messages'][0]['content']}\0{item['target']}".encode(),
-                                       digest_size=16).digest()
+                canonical = render(example)
+                template = choose_template(example, self.seed, self.templates)
+                chosen = canonical if template == canonical.template_id else render(example, template=template)
+                item = chosen.to_json()
+                # duplicates are judged on the canonical rendering, whichever variant the row is written with
+                pair = hashlib.blake2b(f"{canonical.prompt}\0{canonical.target}".encode(), digest_size=16).digest()
                 drop = self._drop_reason(example, pair)
                 if drop is not None:
                     stats.drop(*drop)
@@ -275,6 +281,7 @@ class Staging:
                 keys.append(priority(self.seed, corpus.name, item["id"]))
                 writer.add(item)
                 stats.available += 1
+                stats.templates[template] = stats.templates.get(template, 0) + 1
 
     def _select(self, name: str, split: str, kept: int) -> None:
         """Keep the ``kept`` instances with the smallest sampling keys (``None`` = all of them)."""
