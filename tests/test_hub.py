@@ -77,7 +77,8 @@ def test_small_build_card_and_chart(small, data_dir):
     assert list(configs) == ["all", "ner", "anatem", "eval_biosses"]
     assert str(data_dir) not in text and str(REPO.parent) not in text and str(small) not in text  # no machine paths
     assert "| `anatem` | train | 5,861 | 5,861 | 0 | 0 | 0 | 152 | 5,709 | 5,709 |" in text
-    assert "Dropped per evaluation test set: none." in text
+    assert "| `anatem` | validation | 2,118 | 2,118 | 0 | 0 | 11 | 63 | 2,044 | 2,044 |" in text
+    assert "| `anatem` | validation | text overlap | `hoc` | 11 |" in text  # the HoC test abstract in AnatEM
     assert "CC BY-SA 3.0" in text and "GPL-3.0" in text  # share-alike flags of AnatEM and BIOSSES
     chart = (small / CHART).read_bytes()
     assert chart.startswith(b"\x89PNG") and b"matplotlib" not in chart

@@ -40,7 +40,7 @@ def sets(data_dir: Path) -> dict[str, list[Example]]:
 def built(data_dir: Path, tmp_path_factory) -> Path:
     """``mnlu build`` output holding the ``eval_biosses`` config."""
     out = tmp_path_factory.mktemp("built") / "mnlu-instruct"
-    build_folder(out, data_dir, corpora=["biosses"])
+    build_folder(out, data_dir, corpora=["biosses", "euadr"])  # a build needs a training source
     return out
 
 
