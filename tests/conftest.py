@@ -11,6 +11,7 @@ import pytest
 
 from mnlu_instruct.corpora import registry
 from mnlu_instruct.corpus import MissingCorpusError
+from mnlu_instruct.dataset.decontamination import TestSetIndex
 from mnlu_instruct.examples import Example
 from mnlu_instruct.prompts import render
 from mnlu_instruct.schema import Record
@@ -93,6 +94,12 @@ def _target(example: Example) -> str:
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return find_data_dir()
+
+
+@pytest.fixture(scope="session")
+def test_set_index(data_dir: Path) -> TestSetIndex:
+    """The index of every evaluation test set in the data folder (what each build reads), made once per session."""
+    return TestSetIndex.from_data_dir(data_dir)
 
 
 @pytest.fixture(scope="session")

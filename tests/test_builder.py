@@ -48,9 +48,9 @@ def column(folder: Path, config: str, split: str, name: str) -> list:
 
 
 @pytest.fixture(scope="module")
-def index(data_dir) -> TestSetIndex:
-    """The index of every evaluation test set in the shared data, read once for this module."""
-    return TestSetIndex.from_data_dir(data_dir)
+def index(test_set_index) -> TestSetIndex:
+    """The index of every evaluation test set in the shared data, read once per session."""
+    return test_set_index
 
 
 @pytest.fixture(scope="module")
@@ -267,11 +267,11 @@ def test_build_refuses_to_replace_a_folder_that_is_not_a_build(data_dir, tmp_pat
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "keep me"
 
 
-def test_mixture_with_a_total_is_exact_and_deterministic_under_its_seed(data_dir):
+def test_mixture_with_a_total_is_exact_and_deterministic_under_its_seed(data_dir, index):
     mixture = Mixture(name="small", description="test", total=3000, task_types=("ner",))
 
     def selected(seed: int, corpora: list[str]) -> dict[str, list[str]]:
-        staging = Staging(data_dir, mixture, seed=seed, corpora=corpora)
+        staging = Staging(data_dir, mixture, seed=seed, corpora=corpora, index=index)
         staging.prepare_training()
         return {split: [r["id"] for r in staging.rows(list(staging.stats), split)]
                 for split in ("train", "validation")}

@@ -24,10 +24,10 @@ CORPORA = ["genia", "pubmed_summ", "euadr", "biosses"]
 
 
 @pytest.fixture(scope="module")
-def built(data_dir, tmp_path_factory) -> tuple[Path, BuildReport]:
+def built(data_dir, tmp_path_factory, test_set_index) -> tuple[Path, BuildReport]:
     """A build of GENIA (in-domain for JNLPBA), PubMed summarisation (unclear licence), EU-ADR (ODbL) and BIOSSES."""
     out = tmp_path_factory.mktemp("card") / "mnlu-instruct"
-    return out, build_folder(out, data_dir, corpora=CORPORA)
+    return out, build_folder(out, data_dir, corpora=CORPORA, index=test_set_index)
 
 
 @pytest.fixture(scope="module")

@@ -32,21 +32,22 @@ LONG_TEST_TEXT = (
 )
 
 
-@pytest.fixture(scope="session")
-def index(data_dir: Path) -> TestSetIndex:
+@pytest.fixture(scope="module")
+def index(test_set_index: TestSetIndex) -> TestSetIndex:
     """The index of every test set present, built once per test session (it reads every test set)."""
-    return TestSetIndex.from_data_dir(data_dir)
+    return test_set_index
 
 
 @pytest.fixture(scope="module")
-def training_rows(data_dir: Path) -> dict[str, list[Example]]:
-    """Every example of the train and validation splits of every training source present, by source."""
+def training_rows(data_dir: Path, corpus_examples) -> dict[str, list[Example]]:
+    """Every example of the train and validation splits of every training source present, by source (from the
+    session's corpus cache)."""
     rows: dict[str, list[Example]] = {}
     for corpus in registry().values():
         if corpus.role == "train":
             for split in TRAIN_SPLITS:
                 if has_split(corpus, split, data_dir):
-                    rows.setdefault(corpus.name, []).extend(corpus.examples(split, data_dir))
+                    rows.setdefault(corpus.name, []).extend(corpus_examples(corpus.name, split))
     return rows
 
 

@@ -24,10 +24,10 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def small(data_dir, tmp_path_factory) -> Path:
+def small(data_dir, tmp_path_factory, test_set_index) -> Path:
     """A build of one training source and one evaluation set."""
     out = tmp_path_factory.mktemp("small") / "mnlu-instruct"
-    build_folder(out, data_dir, corpora=["anatem", "biosses"])
+    build_folder(out, data_dir, corpora=["anatem", "biosses"], index=test_set_index)
     return out
 
 

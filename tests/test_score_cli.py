@@ -37,10 +37,11 @@ def sets(data_dir: Path) -> dict[str, list[Example]]:
 
 
 @pytest.fixture(scope="module")
-def built(data_dir: Path, tmp_path_factory) -> Path:
+def built(data_dir: Path, tmp_path_factory, test_set_index) -> Path:
     """``mnlu build`` output holding the ``eval_biosses`` config."""
     out = tmp_path_factory.mktemp("built") / "mnlu-instruct"
-    build_folder(out, data_dir, corpora=["biosses", "euadr"])  # a build needs a training source
+    # a build needs a training source
+    build_folder(out, data_dir, corpora=["biosses", "euadr"], index=test_set_index)
     return out
 
 
