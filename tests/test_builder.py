@@ -218,12 +218,12 @@ def test_committed_card_and_chart_are_the_ones_built_from_the_shared_data(full):
     assert configs.get_default_config_name() == "all"
 
 
-def test_rebuild_gives_identical_files(data_dir, tmp_path):
+def test_rebuild_gives_identical_files(data_dir, tmp_path, index):
     corpora = ["anatem", "biored", "biosses"]
-    first = build_folder(tmp_path / "out", data_dir, corpora=corpora)  # each build reads the test sets itself
+    first = build_folder(tmp_path / "out", data_dir, corpora=corpora)  # the first build reads the test sets itself
     assert list(first.configs) == ["all", "ner", "anatem", "biored", "eval_biosses"]
     before = tree_digest(tmp_path / "out")
-    build_folder(tmp_path / "out", data_dir, corpora=corpora)  # a second build replaces the first in place
+    build_folder(tmp_path / "out", data_dir, corpora=corpora, index=index)  # the second replaces the first in place
     assert tree_digest(tmp_path / "out") == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 

@@ -94,3 +94,10 @@ def test_corpora_table_is_readable_and_ends_quietly_when_its_pipe_closes(data_di
                            capture_output=True, text=True, check=False)
     assert json.loads(piped.stdout)["name"] == next(iter(registry()))
     assert "Broken pipe" not in piped.stderr and "Traceback" not in piped.stderr
+
+
+@pytest.mark.parametrize("command", ["render", "score"])
+def test_split_help_shows_its_default(command, capsys):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    assert "(default: test)" in " ".join(capsys.readouterr().out.split())

@@ -12,7 +12,8 @@ HELP = "render a corpus split as JSONL: id, messages, target and provenance"
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("corpus", help="corpus name (see `mnlu corpora`)")
-    parser.add_argument("--split", default="test", choices=("train", "validation", "test"))
+    parser.add_argument("--split", default="test", choices=("train", "validation", "test"),
+                        help="the split to render (default: %(default)s)")
     parser.add_argument("--limit", type=int, default=None, help="render only the first N examples")
     parser.add_argument(
         "--data-dir", default=None, help="folder with one sub-folder per corpus (default: $MNLU_DATA_DIR)"

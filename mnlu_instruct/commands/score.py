@@ -18,7 +18,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help='JSON Lines of {"id": ..., "prediction": ...}, or an lm-eval samples_<task>_<date>.jsonl file '
         "(told apart by the content)",
     )
-    parser.add_argument("--split", default="test", choices=("train", "validation", "test"))
+    parser.add_argument("--split", default="test", choices=("train", "validation", "test"),
+                        help="the split the predictions answer (default: %(default)s)")
     parser.add_argument(
         "--mode",
         default="strict",
