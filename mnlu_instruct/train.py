@@ -28,6 +28,7 @@ from typing import Any, Optional
 import yaml
 
 from . import __version__
+from .overrides import assign, parse_value
 from .training_run import (
     SEEN_FILE,
     ModelFacts,
@@ -52,7 +53,6 @@ _MANAGED = {
     "chat_template_path": "chat_template",
 }
 _FLOAT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+")
-_YAML11_WORDS = {"yes", "no", "on", "off", "y", "n"}
 _HUB_ID = re.compile(r"[\w.-]+/[\w.-]+")
 logger = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ def load_recipe(config: str, overrides: Iterable[str] = (), values: Optional[dic
         key, sep, raw = item.partition("=")
         if not sep or not key:
             raise TrainError(f"--set expects key=value (e.g. training.max_steps=10), got {item!r}")
-        _assign(data, key, _parse_value(raw))
+        _assign(data, key, parse_value(raw))
     for key, value in (values or {}).items():
         _assign(data, key, value)
     return recipe_from_dict(data, source=str(path))
@@ -184,22 +184,10 @@ def recipe_from_dict(data: dict[str, Any], source: str = "recipe") -> Recipe:
 
 
 def _assign(data: dict[str, Any], key: str, value: Any) -> None:
-    parts = key.split(".")
-    target = data
-    for part in parts[:-1]:
-        if target.get(part) is None:
-            target[part] = {}
-        target = target[part]
-        if not isinstance(target, dict):
-            raise TrainError(f"--set {key}: {part!r} is not a mapping in the recipe")
-    target[parts[-1]] = value
-
-
-def _parse_value(raw: str) -> Any:
-    """An override's value as YAML, except that yes/no/on/off stay strings (``save_strategy=no``)."""
-    if not raw.strip() or raw.strip().lower() in _YAML11_WORDS:
-        return raw
-    return yaml.safe_load(raw)
+    try:
+        assign(data, key, value)
+    except ValueError as error:
+        raise TrainError(f"{error} in the recipe") from None
 
 
 def _numbers(value: Any) -> Any:

@@ -15,9 +15,10 @@ from typing import Any, Optional
 
 import yaml
 
+from ..overrides import assign, parse_value
+
 CONFIGS_DIR = Path(__file__).resolve().parent / "configs"
 BACKENDS = ("hf", "vllm")
-_YAML11_WORDS = {"yes", "no", "on", "off", "y", "n"}
 
 
 class PipelineConfigError(ValueError):
@@ -117,7 +118,10 @@ def load_config(config: str, overrides: Iterable[str] = ()) -> PipelineConfig:
         key, sep, raw = item.partition("=")
         if not sep or not key:
             raise PipelineConfigError(f"--set expects key=value (e.g. evaluate.limit=10), got {item!r}")
-        _assign(data, key, _value(raw), path)
+        try:
+            assign(data, key, parse_value(raw))
+        except ValueError as error:
+            raise PipelineConfigError(f"{path}: {error}") from None
     return config_from_dict(data, name=path.stem, source=str(path))
 
 
@@ -171,22 +175,3 @@ def _check(config: PipelineConfig) -> None:
         raise PipelineConfigError(f"{source}: merge.drop_rate must be in [0, 1)")
     if config.build.corpora is not None and not isinstance(config.build.corpora, (list, tuple)):
         raise PipelineConfigError(f"{source}: build.corpora is a list of corpus names or null")
-
-
-def _assign(data: dict[str, Any], key: str, value: Any, path: Path) -> None:
-    parts = key.split(".")
-    target = data
-    for part in parts[:-1]:
-        if target.get(part) is None:
-            target[part] = {}
-        target = target[part]
-        if not isinstance(target, dict):
-            raise PipelineConfigError(f"{path}: --set {key}: {part!r} is not a mapping")
-    target[parts[-1]] = value
-
-
-def _value(raw: str) -> Any:
-    """An override's value as YAML, except that yes/no/on/off stay strings."""
-    if not raw.strip() or raw.strip().lower() in _YAML11_WORDS:
-        return raw
-    return yaml.safe_load(raw)
