@@ -7,6 +7,7 @@ A corpus names its view; the common ones are here. Spans are listed in text orde
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 
 from .corpus import Corpus, View
 from .examples import ChoiceAnswer, Example, SpanAnswer, TextAnswer
@@ -113,6 +114,12 @@ def classification_view(corpus: Corpus, record: TextClassification) -> Iterator[
         negative_options=_negative_indices(corpus),
         question=corpus.question,
     )
+
+
+def single_label_view(corpus: Corpus, record: TextClassification) -> Iterator[Example]:
+    """DC with exactly one answer: the classification view, asking for one option (MTSamples' specialty)."""
+    for example in classification_view(corpus, record):
+        yield replace(example, multi_label=False)
 
 
 def sts_option(score: float, n_options: int) -> int:

@@ -40,7 +40,7 @@ from typing import Any
 from ..corpus import Corpus
 from ..formats.jsonl import read_jsonl
 from ..schema import CorpusFormatError, Entity, KBDocument, Passage, TextClassification, validate_kb
-from .mtsamples import single_label_view
+from ..views import single_label_view
 
 FOLDER = "clinical_ie"
 STATUS_FILES = {"train": ("medication_status.jsonl",)}

@@ -21,15 +21,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 from ..corpus import Corpus
-from ..examples import Example
 from ..holdout import holdout_split
 from ..schema import CorpusFormatError, TextClassification
-from ..views import classification_view
+from ..views import single_label_view
 
 NAME = "mtsamples"
 DATA = "mtsamples.rda"
@@ -124,12 +122,6 @@ def read(folder: Path, split: str) -> Iterator[TextClassification]:
             text=transcription,
             labels=(specialty if specialty in _KEPT else OTHER,),
         )
-
-
-def single_label_view(corpus: Corpus, record: TextClassification) -> Iterator[Example]:
-    """The classification view, asking for exactly one option."""
-    for example in classification_view(corpus, record):
-        yield replace(example, multi_label=False)
 
 
 CORPORA = (

@@ -23,7 +23,7 @@ from pathlib import Path
 from ..corpus import Corpus
 from ..formats.text_file import numbered_lines
 from ..schema import CorpusFormatError, TextClassification
-from .mtsamples import single_label_view
+from ..views import single_label_view
 
 NAME = "pubmed_pico"
 FILES = {"train": ("PICO_train.txt",), "validation": ("PICO_dev.txt",), "test": ("PICO_test.txt",)}
