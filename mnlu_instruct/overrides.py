@@ -1,8 +1,10 @@
-"""``--set key.sub=value`` overrides of a YAML mapping (training recipes, pipeline configs)."""
+"""YAML configs (training recipes, pipeline configs): a file or a shipped name, and ``--set key.sub=value``
+overrides."""
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, Optional
 
 import yaml
 
@@ -28,3 +30,16 @@ def assign(data: dict[str, Any], key: str, value: Any) -> None:
         if not isinstance(target, dict):
             raise ValueError(f"--set {key}: {part!r} is not a mapping")
     target[parts[-1]] = value
+
+
+def shipped_names(folder: Path) -> list[str]:
+    """The names of the YAML configs shipped in ``folder``."""
+    return sorted(path.stem for path in folder.glob("*.yaml"))
+
+
+def config_file(config: str, folder: Path) -> Optional[Path]:
+    """``config`` itself when it is a file, else the config of that name shipped in ``folder``, else None."""
+    for path in (Path(config), folder / f"{config}.yaml"):
+        if path.is_file():
+            return path
+    return None

@@ -28,7 +28,7 @@ from typing import Any, Optional
 import yaml
 
 from . import __version__
-from .overrides import assign, parse_value
+from .overrides import assign, config_file, parse_value, shipped_names
 from .training_run import (
     SEEN_FILE,
     ModelFacts,
@@ -121,19 +121,16 @@ class RunFacts:
 
 def shipped_recipes() -> list[str]:
     """Names of the recipes shipped with the package."""
-    return sorted(path.stem for path in RECIPES_DIR.glob("*.yaml"))
+    return shipped_names(RECIPES_DIR)
 
 
 def recipe_path(config: str) -> Path:
     """A recipe file: ``config`` itself when it is a file, else the shipped recipe of that name."""
-    path = Path(config)
-    if path.is_file():
+    path = config_file(config, RECIPES_DIR)
+    if path is not None:
         return path
-    shipped = RECIPES_DIR / f"{config}.yaml"
-    if shipped.is_file():
-        return shipped
-    shipped_names = ", ".join(shipped_recipes())
-    raise TrainError(f"recipe {config!r} not found: give a YAML file or a shipped recipe ({shipped_names})")
+    raise TrainError(f"recipe {config!r} not found: give a YAML file or a shipped recipe "
+                     f"({', '.join(shipped_recipes())})")
 
 
 def load_recipe(config: str, overrides: Iterable[str] = (), values: Optional[dict[str, Any]] = None) -> Recipe:

@@ -124,3 +124,23 @@ def corpus_records(corpus_cache: CorpusCache) -> Callable[[str, str], tuple[Reco
     """``corpus_records(name, split)``: the schema records of one split, read once per session (a split read
     as records first gives ``corpus_examples`` its examples without a second read)."""
     return corpus_cache.records
+
+
+@pytest.fixture(scope="session")
+def records(corpus_records: Callable[[str, str], tuple[Record, ...]]) -> Callable[[str, str], tuple[Record, ...]]:
+    """``records(name, split)``: the records of one split, from the session cache."""
+    return corpus_records
+
+
+@pytest.fixture(scope="session")
+def examples(
+    corpus_records: Callable[[str, str], tuple[Record, ...]],
+    corpus_examples: Callable[[str, str], tuple[Example, ...]],
+) -> Callable[[str, str], tuple[Example, ...]]:
+    """``examples(name, split)``: read as records first, so that a test asking for both reads each split once."""
+
+    def found(name: str, split: str) -> tuple[Example, ...]:
+        corpus_records(name, split)
+        return corpus_examples(name, split)
+
+    return found

@@ -26,22 +26,6 @@ from mnlu_instruct.schema import CorpusFormatError
 NEW_SOURCES = ("euadr", "nli4ct", "snli", "stsb", "czi_drsm", "mtsamples")
 
 
-@pytest.fixture(scope="module")
-def records(corpus_records):
-    """``records(name, split)``: the records of one split, from the session cache."""
-    return corpus_records
-
-
-@pytest.fixture(scope="module")
-def examples(records, corpus_examples):
-    """``examples(name, split)``: read as records first, so that the cache reads each split once."""
-
-    def found(name: str, split: str):
-        records(name, split)
-        return corpus_examples(name, split)
-
-    return found
-
 
 @pytest.fixture(scope="module")
 def all_records(records):

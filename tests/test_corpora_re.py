@@ -50,22 +50,6 @@ BLURB_CANDIDATES = {
 }
 
 
-@pytest.fixture(scope="module")
-def records(corpus_records):
-    """``records(name, split)``: the documents of one split, from the session cache."""
-    return corpus_records
-
-
-@pytest.fixture(scope="module")
-def examples(records, corpus_examples):
-    """``examples(name, split)``: read as records first, so that the cache reads each split once."""
-
-    def found(name: str, split: str):
-        records(name, split)
-        return corpus_examples(name, split)
-
-    return found
-
 
 def _label(corpus, example) -> str:
     return corpus.labels[example.answer.selected[0]][0]

@@ -23,22 +23,6 @@ SPLITS = ("train", "validation", "test")
 WITH_DOCUMENT_IDS = ("biored", "biored_re", "phee")
 
 
-@pytest.fixture(scope="module")
-def records(corpus_records):
-    """``records(name, split)``: the records of one split, from the session cache."""
-    return corpus_records
-
-
-@pytest.fixture(scope="module")
-def examples(records, corpus_examples):
-    """``examples(name, split)``: read as records first, so that the cache reads each split once."""
-
-    def found(name: str, split: str):
-        records(name, split)
-        return corpus_examples(name, split)
-
-    return found
-
 
 @pytest.mark.parametrize("name", TRAINING)
 def test_training_source_metadata(name):

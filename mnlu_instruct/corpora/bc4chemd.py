@@ -28,8 +28,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..corpus import Corpus
+from ..formats.pubtator import title_abstract_passages
 from ..formats.tsv_rows import parse_int, read_rows
-from ..schema import CorpusFormatError, Entity, KBDocument, Passage, validate_kb
+from ..schema import CorpusFormatError, Entity, KBDocument, validate_kb
 
 NAME = "bc4chemd"
 _PARTS = {"train": "training", "validation": "development", "test": "evaluation"}
@@ -89,8 +90,7 @@ def read(folder: Path, split: str) -> Iterator[KBDocument]:
             id=f"{NAME}-{split}-{pmid}",
             document_id=pmid,
             text=text,
-            passages=(Passage(id=f"{pmid}.title", type="title", offsets=((0, len(title)),)),
-                      Passage(id=f"{pmid}.abstract", type="abstract", offsets=((len(title) + 1, len(text)),))),
+            passages=title_abstract_passages(pmid, len(title), len(text)),
             entities=tuple(mentions.get(pmid, ())),
         )
         yield validate_kb(doc, corpus=NAME, source=str(annotations_path))

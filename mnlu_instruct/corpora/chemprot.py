@@ -227,6 +227,13 @@ def read(folder: Path, split: str) -> Iterator[KBDocument]:
                 yield validate_kb(doc, corpus=NAME, source=str(entities_path))
 
 
+TYPE_DEFINITIONS = (
+    ("CHEMICAL", "a chemical compound or drug"),
+    ("GENE-Y", "a gene or protein mention that can be normalised to a database identifier"),
+    ("GENE-N", "a gene or protein mention that cannot be normalised to a database identifier"),
+)
+QUESTION = "Which relation does the text state between the chemical {arg1} and the gene or protein {arg2}?"
+
 CORPORA = (
     Corpus(
         name=NAME,
@@ -256,13 +263,9 @@ CORPORA = (
             "the chemprot_training, chemprot_development and chemprot_test_gs zips inside it, and put the three "
             "folders under chemprot/original/."
         ),
-        entity_types=(
-            ("CHEMICAL", "a chemical compound or drug"),
-            ("GENE-Y", "a gene or protein mention that can be normalised to a database identifier"),
-            ("GENE-N", "a gene or protein mention that cannot be normalised to a database identifier"),
-        ),
+        entity_types=TYPE_DEFINITIONS,
         labels=LABELS,
         negative_labels=(NEGATIVE,),
-        question="Which relation does the text state between the chemical {arg1} and the gene or protein {arg2}?",
+        question=QUESTION,
     ),
 )

@@ -39,9 +39,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..corpus import Corpus
+from ..formats.pubtator import title_abstract_passages
 from ..formats.tsv_rows import read_rows
 from ..schema import CorpusFormatError, Entity, KBDocument, Passage, Relation, validate_kb
 from ._chemprot_pmids import CHEMPROT_PMIDS
+from .chemprot import QUESTION as CHEMPROT_QUESTION
+from .chemprot import TYPE_DEFINITIONS as CHEMPROT_TYPES
 from .chemprot import Abstract, GoldRelation, Mention, read_abstracts, read_entities, read_gold, sentence_units
 
 FOLDER = "drugprot_full"
@@ -140,16 +143,11 @@ def read_mentions(folder: Path, split: str) -> Iterator[KBDocument]:
     """One record per abstract: its text and every mention, typed Chemical or Gene."""
     source = str(folder / FILES[split][1])
     for abstract, mentions, _ in _read_split(folder, split):
-        title_end = len(abstract.title)
         doc = KBDocument(
             id=f"drugprot_full_ner-{split}-{abstract.pmid}",
             document_id=abstract.pmid,
             text=abstract.text,
-            passages=(
-                Passage(id=f"{abstract.pmid}.title", type="title", offsets=((0, title_end),)),
-                Passage(id=f"{abstract.pmid}.abstract", type="abstract",
-                        offsets=((title_end + 1, len(abstract.text)),)),
-            ),
+            passages=title_abstract_passages(abstract.pmid, len(abstract.title), len(abstract.text)),
             entities=tuple(_entity(abstract.pmid, m, 0, _NER_TYPE[m.type]) for m in mentions),
         )
         yield validate_kb(doc, corpus="drugprot_full_ner", source=source)
@@ -183,14 +181,10 @@ RE = Corpus(
         "https://zenodo.org/record/5119892, unzip it and put its drugprot-gs-training-development folder "
         "(training/ and development/ with the abstracs, entities and relations TSVs) under drugprot_full/."
     ),
-    entity_types=(
-        ("CHEMICAL", "a chemical compound or drug"),
-        ("GENE-Y", "a gene or protein mention that can be normalised to a database identifier"),
-        ("GENE-N", "a gene or protein mention that cannot be normalised to a database identifier"),
-    ),
+    entity_types=CHEMPROT_TYPES,
     labels=LABELS,
     negative_labels=(NEGATIVE,),
-    question="Which relation does the text state between the chemical {arg1} and the gene or protein {arg2}?",
+    question=CHEMPROT_QUESTION,
     excluded_document_ids=EXCLUDED,
 )
 NER = dataclasses.replace(

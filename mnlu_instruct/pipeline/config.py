@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 import yaml
 
-from ..overrides import assign, parse_value
+from ..overrides import assign, config_file, parse_value, shipped_names
 
 CONFIGS_DIR = Path(__file__).resolve().parent / "configs"
 BACKENDS = ("hf", "vllm")
@@ -90,16 +90,13 @@ class PipelineConfig:
 
 
 def shipped_configs() -> list[str]:
-    return sorted(path.stem for path in CONFIGS_DIR.glob("*.yaml"))
+    return shipped_names(CONFIGS_DIR)
 
 
 def config_path(config: str) -> Path:
-    path = Path(config)
-    if path.is_file():
+    path = config_file(config, CONFIGS_DIR)
+    if path is not None:
         return path
-    shipped = CONFIGS_DIR / f"{config}.yaml"
-    if shipped.is_file():
-        return shipped
     raise PipelineConfigError(
         f"pipeline config {config!r} not found: give a YAML file or a shipped config ({', '.join(shipped_configs())})"
     )
