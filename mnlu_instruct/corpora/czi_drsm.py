@@ -15,12 +15,11 @@ PMID is 0 modulo 10, else to ``train``: 927 / 100 articles (dropped: 92 / 7).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..corpus import Corpus
+from ..formats.csv_rows import read_quoted_tsv
 from ..holdout import holdout_split
 from ..schema import CorpusFormatError, TextClassification
 
@@ -62,27 +61,7 @@ _CODE_OF = {f"{code}. {name}": code for code, name, _ in CATEGORIES}
 
 def gold_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """``(line number where the record starts, cells)`` of each record, after checking the header."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise CorpusFormatError(path, f"line {line}", f"not valid UTF-8 ({error.reason})") from None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quotechar='"')
-    start = 1
-    try:
-        for cells in reader:
-            if start == 1:
-                if tuple(cells) != HEADER:
-                    raise CorpusFormatError(path, "line 1", f"expected the header {HEADER}, found {tuple(cells)}")
-            elif cells:
-                if len(cells) != len(HEADER):
-                    found = f"expected {len(HEADER)} columns, found {len(cells)}"
-                    raise CorpusFormatError(path, f"record at line {start}", found)
-                yield start, cells
-            start = reader.line_num + 1
-    except csv.Error as error:
-        raise CorpusFormatError(path, f"record at line {start}", f"malformed quoting ({error})") from None
+    return read_quoted_tsv(path, HEADER)
 
 
 def read(folder: Path, split: str) -> Iterator[TextClassification]:

@@ -17,12 +17,11 @@ of its PMID is 0 modulo 10, else to ``train`` (149 / 19 abstracts, 421 / 34 sent
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..corpus import Corpus
+from ..formats.csv_rows import read_quoted_tsv
 from ..holdout import holdout_split
 from ..schema import CorpusFormatError, Entity, KBDocument, Passage, Relation, validate_kb
 
@@ -58,29 +57,6 @@ _TYPE_NAMES = frozenset(name for name, _ in ENTITY_TYPES)
 Mention = tuple[str, int, int, str]
 """``(text, start, end, type)`` of one argument in its sentence."""
 
-
-
-def _rows(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
-    """``(line number, cells)`` of each data row, after checking the header."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise CorpusFormatError(path, f"line {line}", f"not valid {encoding.upper()} ({error.reason})") from None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quotechar='"')
-    try:
-        for cells in reader:
-            if reader.line_num == 1:
-                if tuple(cells) != HEADER:
-                    raise CorpusFormatError(path, "line 1", f"expected the header {HEADER}, found {tuple(cells)}")
-            elif cells:
-                if len(cells) != len(HEADER):
-                    found = f"expected {len(HEADER)} columns, found {len(cells)}"
-                    raise CorpusFormatError(path, f"line {reader.line_num}", found)
-                yield reader.line_num, cells
-    except csv.Error as error:
-        raise CorpusFormatError(path, f"line {reader.line_num}", f"malformed quoting ({error})") from None
 
 
 def _mention(path: Path, number: int, sentence: str, text: str, start: str, end: str, type_: str) -> Mention:
@@ -128,7 +104,7 @@ class _Sentence:
 def read_file(path: Path, encoding: str, split: str) -> Iterator[KBDocument]:
     """The sentences of one file whose abstract belongs to ``split``, in order of first appearance."""
     sentences: dict[tuple[str, str], _Sentence] = {}
-    for number, cells in _rows(path, encoding):
+    for number, cells in read_quoted_tsv(path, HEADER, encoding):
         label, pmid, sentence_number, sentence = cells[0], cells[1], cells[2], cells[11]
         if label not in _LABEL_NAMES:
             raise CorpusFormatError(path, f"line {number}", f"association type {label!r} is not one of PA/NA/SA/FA")

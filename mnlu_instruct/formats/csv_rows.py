@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,3 +38,35 @@ def read_csv(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[s
             raise CorpusFormatError(path, f"line {start}", f"not valid UTF-8 ({error.reason})") from None
         except csv.Error as error:
             raise CorpusFormatError(path, f"line {start}", f"not valid CSV ({error})") from None
+
+
+def read_quoted_tsv(
+    path: Path, header: tuple[str, ...], encoding: str = "utf-8"
+) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(line where the record starts, cells)`` of each record of a tab-separated file whose fields may be
+    double-quoted and span lines, after checking that the first record is exactly ``header``.
+
+    Bytes that are not valid in ``encoding``, a record with another number of fields, or malformed quoting raise
+    :class:`CorpusFormatError` naming the file and line.
+    """
+    raw = path.read_bytes()
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise CorpusFormatError(path, f"line {line}", f"not valid {encoding.upper()} ({error.reason})") from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quotechar='"')
+    start = 1
+    try:
+        for cells in reader:
+            if start == 1:
+                if tuple(cells) != header:
+                    raise CorpusFormatError(path, "line 1", f"expected the header {header}, found {tuple(cells)}")
+            elif cells:
+                if len(cells) != len(header):
+                    found = f"expected {len(header)} columns, found {len(cells)}"
+                    raise CorpusFormatError(path, f"record at line {start}", found)
+                yield start, cells
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise CorpusFormatError(path, f"record at line {start}", f"malformed quoting ({error})") from None
